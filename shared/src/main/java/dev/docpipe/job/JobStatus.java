@@ -1,0 +1,53 @@
+package dev.docpipe.job;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Job status and its transition table. Every status change a store persists must be allowed here;
+ * the stores add the conditional check (expected status and attempt) that makes it race-free.
+ *
+ * <pre>
+ * queued    → running, failed, cancelled
+ * running   → running (next stage), completed, failed, cancelled
+ * failed    → queued   (a new attempt: retry, or a duplicate submission)
+ * cancelled → queued   (a new attempt: retry, or a duplicate submission)
+ * completed → (nothing)
+ * </pre>
+ */
+public enum JobStatus {
+    QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED;
+
+    private static final Map<JobStatus, Set<JobStatus>> ALLOWED = Map.of(
+            QUEUED, EnumSet.of(RUNNING, FAILED, CANCELLED),
+            RUNNING, EnumSet.of(RUNNING, COMPLETED, FAILED, CANCELLED),
+            COMPLETED, EnumSet.noneOf(JobStatus.class),
+            FAILED, EnumSet.of(QUEUED),
+            CANCELLED, EnumSet.of(QUEUED));
+
+    public boolean canMoveTo(JobStatus next) {
+        return ALLOWED.get(this).contains(next);
+    }
+
+    /** A move out of a terminal status starts a new attempt; every other move keeps the attempt. */
+    public boolean startsNewAttempt(JobStatus next) {
+        return isTerminal() && next == QUEUED;
+    }
+
+    public boolean isTerminal() {
+        return this == COMPLETED || this == FAILED || this == CANCELLED;
+    }
+
+    public boolean isActive() {
+        return !isTerminal();
+    }
+
+    public static JobStatus parse(String value) {
+        return WireEnum.parse(JobStatus.class, value, ErrorCode.INVALID_STATUS, "status");
+    }
+
+    public String wire() {
+        return WireEnum.wire(this);
+    }
+}

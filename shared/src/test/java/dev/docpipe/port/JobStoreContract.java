@@ -1,0 +1,432 @@
+package dev.docpipe.port;
+
+import dev.docpipe.job.ErrorCode;
+import dev.docpipe.job.IllegalTransitionException;
+import dev.docpipe.job.Job;
+import dev.docpipe.job.JobChange;
+import dev.docpipe.job.JobError;
+import dev.docpipe.job.JobId;
+import dev.docpipe.job.JobNotFoundException;
+import dev.docpipe.job.JobResult;
+import dev.docpipe.job.JobStatus;
+import dev.docpipe.job.Priority;
+import dev.docpipe.job.Stage;
+import dev.docpipe.job.StaleTransitionException;
+import dev.docpipe.job.DocpipeException;
+import dev.docpipe.testing.Jobs;
+import dev.docpipe.testing.MutableClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The one contract every {@link JobStore} passes, run against each real store by a subclass.
+ * Each test gets a fresh, empty store.
+ */
+public abstract class JobStoreContract {
+    protected final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    protected JobStore store;
+
+    /** A fresh, empty store reading time from {@code clock}. */
+    protected abstract JobStore newStore(MutableClock clock);
+
+    @BeforeEach
+    void freshStore() {
+        store = newStore(clock);
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    @Test
+    void createIfAbsent_newKey_createsAndGetReturnsEveryField() {
+        Job job = Jobs.queued("alice", now());
+
+        JobStore.CreateResult result = store.createIfAbsent(job);
+
+        assertThat(result.created()).isTrue();
+        assertThat(result.job()).isEqualTo(job);
+        assertThat(store.get(job.id())).contains(job);
+    }
+
+    @Test
+    void createIfAbsent_sameDedupKey_returnsTheExistingJob() {
+        Job first = Jobs.queued("alice", Priority.DEFAULT, "sha256:same", now());
+        Job second = Jobs.queued("alice", Priority.HIGH, "sha256:same", now().plusMillis(5));
+
+        store.createIfAbsent(first);
+        JobStore.CreateResult again = store.createIfAbsent(second);
+
+        assertThat(again.created()).isFalse();
+        assertThat(again.job().id()).isEqualTo(first.id());
+        assertThat(store.get(second.id())).isEmpty();
+    }
+
+    @Test
+    void createIfAbsent_sameContentOtherOwner_isAnotherJob() {
+        Job alice = Jobs.queued("alice", Priority.DEFAULT, "sha256:same", now());
+        Job bob = Jobs.queued("bob", Priority.DEFAULT, "sha256:same", now());
+
+        assertThat(store.createIfAbsent(alice).created()).isTrue();
+        assertThat(store.createIfAbsent(bob).created()).isTrue();
+    }
+
+    @Test
+    void createIfAbsent_32ThreadsPerKeyFor20Keys_exactlyOneJobPerKeyAndEveryCallerLearnsIt() throws Exception {
+        int threads = 32;
+        int keys = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int k = 0; k < keys; k++) {
+                String checksum = "sha256:race-" + k + "-" + UUID.randomUUID();
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<JobStore.CreateResult>> calls = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    Job candidate = Jobs.queued("racer", Priority.DEFAULT, checksum, now());
+                    calls.add(pool.submit(() -> {
+                        start.await();
+                        return store.createIfAbsent(candidate);
+                    }));
+                }
+                start.countDown();
+                Set<JobId> ids = new HashSet<>();
+                int created = 0;
+                for (Future<JobStore.CreateResult> call : calls) {
+                    JobStore.CreateResult r = call.get(60, TimeUnit.SECONDS);
+                    ids.add(r.job().id());
+                    created += r.created() ? 1 : 0;
+                }
+                assertThat(created).as("creators of key %d", k).isEqualTo(1);
+                assertThat(ids).as("ids seen for key %d", k).hasSize(1);
+                assertThat(store.get(ids.iterator().next())).isPresent();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.countByStatus("racer").get(JobStatus.QUEUED)).isEqualTo(keys);
+    }
+
+    @Test
+    void transition_throughTheWholePipeline_recordsStagesAndResult() {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        clock.advance(Duration.ofSeconds(1));
+        Job parsing = store.transition(job.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now())
+                .stage(Stage.PARSE).progress(10).stamp("parse.started", now()).build());
+        clock.advance(Duration.ofSeconds(1));
+        Job rendering = store.transition(job.id(), JobStatus.RUNNING, 1, JobChange.to(JobStatus.RUNNING, now())
+                .stage(Stage.RENDER).progress(50).stamp("parse.finished", now()).stamp("render.started", now()).build());
+        clock.advance(Duration.ofSeconds(1));
+        Instant expires = now().plus(Duration.ofDays(7));
+        Job done = store.transition(job.id(), JobStatus.RUNNING, 1, JobChange.to(JobStatus.COMPLETED, now())
+                .stage(Stage.STORE).progress(100).stamp("completed", now())
+                .result(new JobResult("s3://out/pdf/" + job.id() + ".pdf", 4, 12345)).expiresAt(expires).build());
+
+        assertThat(parsing.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(rendering.stage()).isEqualTo(Stage.RENDER);
+        assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(done.result()).isEqualTo(new JobResult("s3://out/pdf/" + job.id() + ".pdf", 4, 12345));
+        assertThat(done.timestamps()).containsKeys("queued", "parse.started", "parse.finished", "render.started", "completed");
+        assertThat(done.updatedAt()).isEqualTo(now());
+        assertThat(done.expiresAt()).isEqualTo(expires);
+        assertThat(store.get(job.id())).contains(done);
+    }
+
+    @Test
+    void transition_resultMatchesTheDomainsOwnApply() {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        JobChange change = JobChange.to(JobStatus.RUNNING, now().plusSeconds(2)).stage(Stage.RENDER).progress(40)
+                .stamp("render.started", now().plusSeconds(2)).build();
+
+        Job stored = store.transition(job.id(), JobStatus.QUEUED, 1, change);
+
+        assertThat(stored).isEqualTo(job.apply(change));
+    }
+
+    @Test
+    void transition_wrongExpectedStatus_isRejectedAndChangesNothing() {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+
+        assertThatThrownBy(() -> store.transition(job.id(), JobStatus.RUNNING, 1,
+                JobChange.to(JobStatus.COMPLETED, now()).build()))
+                .isInstanceOf(StaleTransitionException.class)
+                .extracting(e -> ((DocpipeException) e).code()).isEqualTo(ErrorCode.STALE_TRANSITION);
+        assertThat(store.get(job.id())).contains(job);
+    }
+
+    @Test
+    void transition_wrongExpectedAttempt_isRejectedAndChangesNothing() {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+
+        assertThatThrownBy(() -> store.transition(job.id(), JobStatus.QUEUED, 2,
+                JobChange.to(JobStatus.RUNNING, now()).build()))
+                .isInstanceOf(StaleTransitionException.class);
+        assertThat(store.get(job.id())).contains(job);
+    }
+
+    @Test
+    void transition_stageBackwards_isRejectedAndChangesNothing() {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        Job rendering = store.transition(job.id(), JobStatus.QUEUED, 1,
+                JobChange.to(JobStatus.RUNNING, now()).stage(Stage.RENDER).build());
+
+        assertThatThrownBy(() -> store.transition(job.id(), JobStatus.RUNNING, 1,
+                JobChange.to(JobStatus.RUNNING, now()).stage(Stage.PARSE).build()))
+                .isInstanceOf(StaleTransitionException.class);
+        assertThat(store.get(job.id())).contains(rendering);
+    }
+
+    @Test
+    void transition_forbiddenByTheTable_isRejectedBeforeAnyWrite() {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        Job done = store.transition(job.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now()).build());
+        done = store.transition(job.id(), JobStatus.RUNNING, 1, JobChange.to(JobStatus.COMPLETED, now()).build());
+
+        assertThatThrownBy(() -> store.transition(job.id(), JobStatus.COMPLETED, 1,
+                JobChange.to(JobStatus.QUEUED, now()).build()))
+                .isInstanceOf(IllegalTransitionException.class);
+        assertThat(store.get(job.id())).contains(done);
+    }
+
+    @Test
+    void transition_unknownJob_isNotFound() {
+        JobId missing = JobId.newId(now());
+
+        assertThatThrownBy(() -> store.transition(missing, JobStatus.QUEUED, 1,
+                JobChange.to(JobStatus.RUNNING, now()).build()))
+                .isInstanceOf(JobNotFoundException.class);
+        assertThat(store.get(missing)).isEmpty();
+    }
+
+    @Test
+    void transition_concurrentWritersExpectingTheSameState_exactlyOneWins() throws Exception {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        int writers = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        AtomicInteger won = new AtomicInteger();
+        AtomicInteger stale = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> calls = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            calls.add(pool.submit(() -> {
+                start.await();
+                try {
+                    store.transition(job.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now()).build());
+                    won.incrementAndGet();
+                } catch (StaleTransitionException e) {
+                    stale.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> call : calls) {
+            call.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdownNow();
+        assertThat(won.get()).isEqualTo(1);
+        assertThat(stale.get()).isEqualTo(writers - 1);
+    }
+
+    @Test
+    void transition_retryOfAFailedJob_startsANewAttemptWithACleanSlate() {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        store.transition(job.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now()).stage(Stage.RENDER).build());
+        Job failed = store.transition(job.id(), JobStatus.RUNNING, 1, JobChange.to(JobStatus.FAILED, now())
+                .error(new JobError(ErrorCode.RENDER_TIMEOUT, "render took longer than 60 s"))
+                .expiresAt(now().plus(Duration.ofDays(7))).stamp("failed", now()).build());
+        assertThat(failed.error().code()).isEqualTo(ErrorCode.RENDER_TIMEOUT);
+
+        clock.advance(Duration.ofMinutes(1));
+        Job retried = store.transition(job.id(), JobStatus.FAILED, 1,
+                JobChange.to(JobStatus.QUEUED, now()).stamp("queued", now()).build());
+
+        assertThat(retried.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(retried.attempt()).isEqualTo(2);
+        assertThat(retried.stage()).isEqualTo(Stage.PARSE);
+        assertThat(retried.error()).isNull();
+        assertThat(retried.expiresAt()).isNull();
+        assertThat(retried.timestamps()).containsOnlyKeys("queued");
+        assertThat(store.get(job.id())).contains(retried);
+        assertThatThrownBy(() -> store.transition(job.id(), JobStatus.QUEUED, 1,
+                JobChange.to(JobStatus.RUNNING, now()).build())).isInstanceOf(StaleTransitionException.class);
+    }
+
+    @Test
+    void listByOwner_250JobsOfTwoOwners_eachSeesOnlyItsOwnNewestFirstWithoutGapsOrRepeats() {
+        List<Job> alice = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            String owner = i % 2 == 0 ? "alice" : "bob";
+            Job job = Jobs.queued(owner, i % 3 == 0 ? Priority.HIGH : Priority.LOW, "sha256:list-" + i,
+                    now().plusMillis(i * 10L));
+            store.createIfAbsent(job);
+            if (owner.equals("alice")) {
+                alice.add(job);
+            }
+        }
+        List<JobId> expected = alice.stream().map(Job::id).sorted(Comparator.reverseOrder()).toList();
+
+        List<JobId> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Page<Job> page = store.listByOwner("alice", JobQuery.all(17).withCursor(cursor));
+            assertThat(page.items()).allMatch(j -> j.owner().equals("alice"));
+            page.items().forEach(j -> seen.add(j.id()));
+            cursor = page.nextCursor();
+            pages++;
+        } while (cursor != null && pages < 100);
+
+        assertThat(seen).containsExactlyElementsOf(expected);
+        assertThat(pages).isBetween(8, 9);
+    }
+
+    @Test
+    void listByOwner_filtersByStatusPriorityAndTime() {
+        Instant t0 = now();
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            Job job = Jobs.queued("carol", i % 2 == 0 ? Priority.HIGH : Priority.DEFAULT, "sha256:f-" + i,
+                    t0.plusSeconds(i));
+            store.createIfAbsent(job);
+            jobs.add(job);
+        }
+        for (int i = 0; i < 30; i += 3) {
+            store.transition(jobs.get(i).id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, t0).build());
+        }
+
+        List<Job> running = drain(new JobQuery(JobStatus.RUNNING, null, null, null, 4, null));
+        List<Job> high = drain(new JobQuery(null, Priority.HIGH, null, null, 4, null));
+        List<Job> window = drain(new JobQuery(null, null, t0.plusSeconds(10), t0.plusSeconds(20), 4, null));
+        List<Job> runningHighInWindow = drain(new JobQuery(JobStatus.RUNNING, Priority.HIGH,
+                t0.plusSeconds(10), t0.plusSeconds(20), 2, null));
+
+        assertThat(running).hasSize(10).allMatch(j -> j.status() == JobStatus.RUNNING);
+        assertThat(high).hasSize(15).allMatch(j -> j.priority() == Priority.HIGH);
+        assertThat(window).extracting(Job::id)
+                .containsExactlyElementsOf(jobs.subList(10, 20).stream().map(Job::id).sorted(Comparator.reverseOrder()).toList());
+        assertThat(runningHighInWindow).extracting(Job::id)
+                .containsExactly(jobs.get(18).id(), jobs.get(12).id());
+    }
+
+    @Test
+    void listByOwner_foreignCursor_isRejectedWithAStableCode() {
+        assertThatThrownBy(() -> store.listByOwner("alice", JobQuery.all(10).withCursor("not-a-cursor")))
+                .isInstanceOf(DocpipeException.class)
+                .extracting(e -> ((DocpipeException) e).code()).isEqualTo(ErrorCode.INVALID_CURSOR);
+    }
+
+    @Test
+    void findStale_returnsOnlyJobsOfThatStatusNotUpdatedSinceTheCutoff_oldestFirst() {
+        Job old1 = store.createIfAbsent(Jobs.queued("dave", now())).job();
+        Job old2 = store.createIfAbsent(Jobs.queued("erin", now().plusSeconds(1))).job();
+        store.transition(old1.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now()).build());
+        store.transition(old2.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now().plusSeconds(1)).build());
+        Job queuedOld = store.createIfAbsent(Jobs.queued("dave", now())).job();
+        Job done = store.createIfAbsent(Jobs.queued("dave", now())).job();
+        store.transition(done.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.CANCELLED, now()).build());
+        clock.advance(Duration.ofMinutes(10));
+        Job fresh = store.createIfAbsent(Jobs.queued("dave", now())).job();
+        store.transition(fresh.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now()).build());
+
+        List<Job> staleRunning = store.findStale(JobStatus.RUNNING, now().minus(Duration.ofMinutes(5)), 10);
+        List<Job> staleQueued = store.findStale(JobStatus.QUEUED, now().minus(Duration.ofMinutes(5)), 10);
+
+        assertThat(staleRunning).extracting(Job::id).containsExactly(old1.id(), old2.id());
+        assertThat(staleQueued).extracting(Job::id).containsExactly(queuedOld.id());
+        assertThat(store.findStale(JobStatus.RUNNING, now().minus(Duration.ofMinutes(5)), 1)).hasSize(1);
+    }
+
+    @Test
+    void countByStatus_countsTheOwnersLiveJobsOnly() {
+        for (int i = 0; i < 5; i++) {
+            store.createIfAbsent(Jobs.queued("frank", now()));
+        }
+        Job running = store.createIfAbsent(Jobs.queued("frank", now())).job();
+        store.transition(running.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now()).build());
+        store.createIfAbsent(Jobs.queued("grace", now()));
+
+        Map<JobStatus, Long> counts = store.countByStatus("frank");
+
+        assertThat(counts).containsEntry(JobStatus.QUEUED, 5L).containsEntry(JobStatus.RUNNING, 1L)
+                .containsEntry(JobStatus.COMPLETED, 0L).containsEntry(JobStatus.FAILED, 0L)
+                .containsEntry(JobStatus.CANCELLED, 0L);
+    }
+
+    @Test
+    void expiredJobs_areInvisibleToEveryReadAndFreeTheirDedupKey() {
+        Job job = store.createIfAbsent(Jobs.queued("heidi", Priority.DEFAULT, "sha256:expiring", now())).job();
+        store.transition(job.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.CANCELLED, now())
+                .expiresAt(now().plus(Duration.ofHours(1))).build());
+        assertThat(store.get(job.id())).isPresent();
+
+        clock.advance(Duration.ofHours(2));
+
+        assertThat(store.get(job.id())).isEmpty();
+        assertThat(store.listByOwner("heidi", JobQuery.all(10)).items()).isEmpty();
+        assertThat(store.countByStatus("heidi").get(JobStatus.CANCELLED)).isZero();
+        assertThatThrownBy(() -> store.transition(job.id(), JobStatus.CANCELLED, 1,
+                JobChange.to(JobStatus.QUEUED, now()).build())).isInstanceOf(JobNotFoundException.class);
+        Job again = Jobs.queued("heidi", Priority.DEFAULT, "sha256:expiring", now());
+        JobStore.CreateResult result = store.createIfAbsent(again);
+        assertThat(result.created()).isTrue();
+        assertThat(result.job().id()).isEqualTo(again.id());
+    }
+
+    @Test
+    void deleteExpired_leavesNoExpiredJobVisibleAndKeepsLiveOnes() {
+        Job live = store.createIfAbsent(Jobs.queued("ivan", now())).job();
+        for (int i = 0; i < 3; i++) {
+            Job j = store.createIfAbsent(Jobs.queued("ivan", now())).job();
+            store.transition(j.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.CANCELLED, now())
+                    .expiresAt(now().plusSeconds(60)).build());
+        }
+        clock.advance(Duration.ofMinutes(5));
+
+        int removed = store.deleteExpired(100);
+
+        assertThat(removed).isBetween(0, 3);
+        assertThat(store.listByOwner("ivan", JobQuery.all(10)).items()).extracting(Job::id).containsExactly(live.id());
+    }
+
+    @Test
+    void delete_removesTheJobAndFreesItsDedupKey() {
+        Job job = store.createIfAbsent(Jobs.queued("judy", Priority.DEFAULT, "sha256:deleted", now())).job();
+
+        assertThat(store.delete(job.id())).isTrue();
+        assertThat(store.delete(job.id())).isFalse();
+
+        assertThat(store.get(job.id())).isEmpty();
+        assertThat(store.createIfAbsent(Jobs.queued("judy", Priority.DEFAULT, "sha256:deleted", now())).created()).isTrue();
+    }
+
+    private List<Job> drain(JobQuery query) {
+        List<Job> all = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Page<Job> page = store.listByOwner("carol", query.withCursor(cursor));
+            all.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (cursor != null && ++pages < 100);
+        return all;
+    }
+}
