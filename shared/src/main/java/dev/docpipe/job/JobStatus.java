@@ -32,7 +32,7 @@ public enum JobStatus {
 
     /** A move out of a terminal status starts a new attempt; every other move keeps the attempt. */
     public boolean startsNewAttempt(JobStatus next) {
-        return isTerminal() && next == QUEUED;
+        return isTerminal() && next == QUEUED && canMoveTo(next);
     }
 
     public boolean isTerminal() {

@@ -1,0 +1,440 @@
+package dev.docpipe.adapter.dynamodb;
+
+import dev.docpipe.adapter.Cursors;
+import dev.docpipe.job.DocpipeException;
+import dev.docpipe.job.ErrorCode;
+import dev.docpipe.job.IllegalTransitionException;
+import dev.docpipe.job.Job;
+import dev.docpipe.job.JobChange;
+import dev.docpipe.job.JobId;
+import dev.docpipe.job.JobNotFoundException;
+import dev.docpipe.job.JobStatus;
+import dev.docpipe.job.Stage;
+import dev.docpipe.job.StaleTransitionException;
+import dev.docpipe.port.JobQuery;
+import dev.docpipe.port.JobStore;
+import dev.docpipe.port.Page;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import static dev.docpipe.adapter.dynamodb.JobItems.n;
+import static dev.docpipe.adapter.dynamodb.JobItems.s;
+
+/**
+ * {@link JobStore} on one DynamoDB table (see {@link DynamoDbTables} for its keys and indexes).
+ *
+ * <ul>
+ *   <li>Create: the job item and a dedup item {@code dedup#<key> → jobId} are written in one
+ *       transaction, each with {@code attribute_not_exists(pk)}. A cancelled transaction names the job
+ *       that holds the key; if that job has expired (or was deleted) the dedup item is taken over with
+ *       a condition on the old job id.</li>
+ *   <li>Transition: one conditional {@code UpdateItem} ({@code status = :expected AND attempt = :n},
+ *       not expired, stage not moving back). When the change touches retention (into a terminal state
+ *       with an expiry, or a new attempt) the dedup item's TTL is updated in the same transaction, so
+ *       the dedup item never outlives or undercuts its job.</li>
+ *   <li>Expired items are filtered on every read: DynamoDB deletes them only eventually.</li>
+ * </ul>
+ */
+public final class DynamoDbJobStore implements JobStore {
+    /** Shards of the active-jobs index per status. */
+    public static final int ACTIVE_SHARDS = 8;
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoDbJobStore.class);
+    private static final int MAX_CREATE_ROUNDS = 8;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    public DynamoDbJobStore(DynamoDbClient dynamo, String table, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+    }
+
+    @Override
+    public CreateResult createIfAbsent(Job job) {
+        return call(() -> {
+            JobId previousHolder = null;
+            for (int round = 0; round < MAX_CREATE_ROUNDS; round++) {
+                CreateAttempt attempt = tryCreate(job, previousHolder);
+                if (attempt.created()) {
+                    return new CreateResult(job, true);
+                }
+                previousHolder = null;
+                if (attempt.holder() != null) {
+                    Optional<Job> existing = getConsistent(attempt.holder());
+                    if (existing.isPresent()) {
+                        return new CreateResult(existing.get(), false);
+                    }
+                    // the holder expired or was deleted: take its dedup item over, unless someone else does first
+                    previousHolder = attempt.holder();
+                    continue;
+                }
+                backOff(round);
+            }
+            throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE,
+                    "could not settle the dedup key after " + MAX_CREATE_ROUNDS + " rounds", null, null);
+        });
+    }
+
+    /** The outcome of one create transaction: created, or the job holding the key, or neither (retry). */
+    private record CreateAttempt(boolean created, JobId holder) {
+    }
+
+    /**
+     * One create transaction. {@code previousHolder} null: the dedup item must not exist; otherwise it
+     * must still point at that (dead) job.
+     */
+    private CreateAttempt tryCreate(Job job, JobId previousHolder) {
+        Put.Builder dedupPut = Put.builder().tableName(table).item(JobItems.dedupItem(job))
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+        if (previousHolder == null) {
+            dedupPut.conditionExpression("attribute_not_exists(pk)");
+        } else {
+            dedupPut.conditionExpression("jobId = :old").expressionAttributeValues(Map.of(":old", s(previousHolder.value())));
+        }
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().put(dedupPut.build()).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(JobItems.toItem(job, ACTIVE_SHARDS))
+                            .conditionExpression("attribute_not_exists(pk)")).build()));
+            return new CreateAttempt(true, null);
+        } catch (TransactionCanceledException e) {
+            // a failed condition or a conflicting concurrent transaction: whoever holds the key now wins
+            CancellationReason dedupReason = e.cancellationReasons().get(0);
+            Map<String, AttributeValue> holder = "ConditionalCheckFailed".equals(dedupReason.code()) && dedupReason.hasItem()
+                    ? dedupReason.item() : readDedup(job.dedupKey());
+            if (holder == null || !holder.containsKey("jobId")) {
+                return new CreateAttempt(false, null);
+            }
+            JobId holderId = new JobId(holder.get("jobId").s());
+            // our own id: an earlier try of this very transaction went through (an SDK retry after a lost reply)
+            return new CreateAttempt(holderId.equals(job.id()), holderId.equals(job.id()) ? null : holderId);
+        }
+    }
+
+    private Map<String, AttributeValue> readDedup(String dedupKey) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(JobItems.dedupKey(dedupKey)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? null : item;
+    }
+
+    @Override
+    public Optional<Job> get(JobId id) {
+        return call(() -> getConsistent(id));
+    }
+
+    private Optional<Job> getConsistent(JobId id) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(JobItems.jobKey(id)).consistentRead(true)).item();
+        if (item == null || item.isEmpty() || JobItems.isExpired(item, clock.instant())) {
+            return Optional.empty();
+        }
+        return Optional.of(JobItems.fromItem(item));
+    }
+
+    @Override
+    public Job transition(JobId id, JobStatus expectedStatus, int expectedAttempt, JobChange change) {
+        if (!expectedStatus.canMoveTo(change.status())) {
+            throw new IllegalTransitionException(id, expectedStatus, change.status());
+        }
+        boolean newAttempt = expectedStatus.startsNewAttempt(change.status());
+        Expression e = updateFor(id, expectedStatus, expectedAttempt, change, newAttempt);
+        return call(() -> {
+            if (newAttempt || change.expiresAt() != null) {
+                return transitionWithDedupExpiry(id, expectedStatus, expectedAttempt, change, newAttempt, e);
+            }
+            try {
+                Map<String, AttributeValue> updated = dynamo.updateItem(b -> b.tableName(table)
+                        .key(JobItems.jobKey(id))
+                        .updateExpression(e.updateExpression())
+                        .conditionExpression(e.conditionExpression())
+                        .expressionAttributeNames(e.names())
+                        .expressionAttributeValues(e.values())
+                        .returnValues(ReturnValue.ALL_NEW)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+                return JobItems.fromItem(updated);
+            } catch (ConditionalCheckFailedException failed) {
+                throw rejection(id, expectedStatus, expectedAttempt, failed.hasItem() ? failed.item() : null);
+            }
+        });
+    }
+
+    private Job transitionWithDedupExpiry(JobId id, JobStatus expectedStatus, int expectedAttempt, JobChange change,
+                                          boolean newAttempt, Expression e) {
+        Job current = getConsistent(id).orElseThrow(() -> new JobNotFoundException(id));
+        Map<String, String> dedupNames = new HashMap<>(Map.of("#j", "jobId"));
+        Map<String, AttributeValue> dedupValues = new HashMap<>(Map.of(":id", s(id.value())));
+        String dedupUpdate;
+        if (newAttempt) {
+            dedupUpdate = "REMOVE #t";
+        } else {
+            dedupUpdate = "SET #t = :t";
+            dedupValues.put(":t", n(JobItems.ttlSeconds(change.expiresAt())));
+        }
+        dedupNames.put("#t", DynamoDbTables.TTL_ATTRIBUTE);
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().update(Update.builder().tableName(table).key(JobItems.jobKey(id))
+                            .updateExpression(e.updateExpression()).conditionExpression(e.conditionExpression())
+                            .expressionAttributeNames(e.names()).expressionAttributeValues(e.values())
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                            .build()).build(),
+                    TransactWriteItem.builder().update(Update.builder().tableName(table)
+                            .key(JobItems.dedupKey(current.dedupKey()))
+                            .updateExpression(dedupUpdate).conditionExpression("#j = :id")
+                            .expressionAttributeNames(dedupNames).expressionAttributeValues(dedupValues)
+                            .build()).build()));
+        } catch (TransactionCanceledException cancelled) {
+            CancellationReason jobReason = cancelled.cancellationReasons().get(0);
+            if (!"None".equals(jobReason.code())) {
+                throw rejection(id, expectedStatus, expectedAttempt, jobReason.hasItem() ? jobReason.item() : null);
+            }
+            // the dedup item no longer points at this job (taken over after expiry): the job is gone for users
+            throw new JobNotFoundException(id);
+        }
+        LOG.debug("job {} moved {} -> {} with retention update", id, expectedStatus, change.status());
+        return getConsistent(id).orElseThrow(() -> new JobNotFoundException(id));
+    }
+
+    private Expression updateFor(JobId id, JobStatus expectedStatus, int expectedAttempt, JobChange change,
+                                 boolean newAttempt) {
+        Instant now = clock.instant();
+        Expression e = new Expression();
+        e.condition("attribute_exists(pk)");
+        e.condition(e.name("status") + " = " + e.value(s(expectedStatus.name())));
+        e.condition(e.name("attempt") + " = " + e.value(n(expectedAttempt)));
+        e.condition("(attribute_not_exists(" + e.name("expiresAtMs") + ") OR " + e.name("expiresAtMs") + " > "
+                + e.value(n(now.toEpochMilli())) + ")");
+
+        e.set("status", s(change.status().name()));
+        e.set("updatedAt", n(change.at().toEpochMilli()));
+        if (change.status().isActive()) {
+            e.set("gsi2pk", s(JobItems.activePartition(change.status(), id, ACTIVE_SHARDS)));
+            e.set("gsi2sk", s(JobItems.activeSortKey(change.at(), id)));
+        } else {
+            e.remove("gsi2pk", "gsi2sk");
+        }
+        if (newAttempt) {
+            e.set("attempt", n(expectedAttempt + 1L));
+            e.set("stage", s(Stage.PARSE.name()));
+            e.set("stageRank", n(Stage.PARSE.rank()));
+            e.set("progress", n(0));
+            e.set("ts", AttributeValue.fromM(JobItems.instants(change.timestamps())));
+            e.remove("errorCode", "errorMessage", "resultLocation", "resultPages", "resultBytes", "expiresAtMs",
+                    DynamoDbTables.TTL_ATTRIBUTE);
+            return e;
+        }
+        if (change.stage() != null) {
+            e.set("stage", s(change.stage().name()));
+            e.set("stageRank", n(change.stage().rank()));
+            e.condition(e.name("stageRank") + " <= " + e.value(n(change.stage().rank())));
+        }
+        if (change.progress() != null) {
+            e.set("progress", n(change.progress()));
+        }
+        change.timestamps().forEach((event, at) -> e.setRaw(e.name("ts") + "." + e.name(event) + " = "
+                + e.value(n(at.toEpochMilli()))));
+        if (change.error() != null) {
+            e.set("errorCode", s(change.error().code().name()));
+            e.set("errorMessage", s(change.error().message()));
+        } else if (change.clearError()) {
+            e.remove("errorCode", "errorMessage");
+        }
+        if (change.result() != null) {
+            e.set("resultLocation", s(change.result().pdfLocation()));
+            e.set("resultPages", n(change.result().pages()));
+            e.set("resultBytes", n(change.result().bytes()));
+        }
+        if (change.expiresAt() != null) {
+            e.set("expiresAtMs", n(change.expiresAt().toEpochMilli()));
+            e.set(DynamoDbTables.TTL_ATTRIBUTE, n(JobItems.ttlSeconds(change.expiresAt())));
+        }
+        return e;
+    }
+
+    private RuntimeException rejection(JobId id, JobStatus expectedStatus, int expectedAttempt,
+                                       Map<String, AttributeValue> current) {
+        if (current == null || current.isEmpty() || JobItems.isExpired(current, clock.instant())) {
+            return new JobNotFoundException(id);
+        }
+        return new StaleTransitionException(id, expectedStatus, expectedAttempt);
+    }
+
+    @Override
+    public Page<Job> listByOwner(String owner, JobQuery query) {
+        JobId after = Cursors.decode(query.cursor());
+        return call(() -> {
+            String lower = query.since() == null ? null : JobId.lowerBound(query.since());
+            String upper = query.until() == null ? null : JobId.lowerBound(query.until());
+            if (after != null && (upper == null || after.value().compareTo(upper) < 0)) {
+                upper = after.value();
+            }
+            Expression e = new Expression();
+            StringBuilder key = new StringBuilder(e.name("gsi1pk") + " = " + e.value(s(JobItems.ownerPartition(owner))));
+            if (upper != null) {
+                key.append(" AND ").append(e.name("gsi1sk")).append(" < ").append(e.value(s(upper)));
+            } else if (lower != null) {
+                key.append(" AND ").append(e.name("gsi1sk")).append(" >= ").append(e.value(s(lower)));
+            }
+            List<String> filters = new ArrayList<>();
+            filters.add(notExpired(e));
+            if (query.status() != null) {
+                filters.add(e.name("status") + " = " + e.value(s(query.status().name())));
+            }
+            if (query.priority() != null) {
+                filters.add(e.name("priority") + " = " + e.value(s(query.priority().name())));
+            }
+            List<Job> matches = new ArrayList<>();
+            Map<String, AttributeValue> start = null;
+            boolean belowWindow = false;
+            do {
+                QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table)
+                        .indexName(DynamoDbTables.BY_OWNER)
+                        .keyConditionExpression(key.toString())
+                        .filterExpression(String.join(" AND ", filters))
+                        .expressionAttributeNames(e.names())
+                        .expressionAttributeValues(e.values())
+                        .scanIndexForward(false)
+                        .limit(Math.max(query.limit() + 1, 25))
+                        .exclusiveStartKey(start)
+                        .build());
+                for (Map<String, AttributeValue> item : page.items()) {
+                    if (lower != null && item.get("id").s().compareTo(lower) < 0) {
+                        belowWindow = true;
+                        break;
+                    }
+                    matches.add(JobItems.fromItem(item));
+                    if (matches.size() > query.limit()) {
+                        break;
+                    }
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null && !belowWindow && matches.size() <= query.limit());
+            boolean more = matches.size() > query.limit();
+            List<Job> items = more ? matches.subList(0, query.limit()) : matches;
+            return new Page<>(items, more ? Cursors.after(items.get(items.size() - 1).id()) : null);
+        });
+    }
+
+    @Override
+    public List<Job> findStale(JobStatus activeStatus, Instant notUpdatedSince, int limit) {
+        if (!activeStatus.isActive()) {
+            throw new IllegalArgumentException("only active statuses are indexed: " + activeStatus);
+        }
+        return call(() -> {
+            List<Job> found = new ArrayList<>();
+            String cutoff = String.format("%013d", notUpdatedSince.toEpochMilli());
+            for (int shard = 0; shard < ACTIVE_SHARDS; shard++) {
+                Expression e = new Expression();
+                String key = e.name("gsi2pk") + " = " + e.value(s(JobItems.activePartition(activeStatus, shard)))
+                        + " AND " + e.name("gsi2sk") + " < " + e.value(s(cutoff));
+                QueryResponse page = dynamo.query(b -> b.tableName(table).indexName(DynamoDbTables.ACTIVE)
+                        .keyConditionExpression(key).expressionAttributeNames(e.names())
+                        .expressionAttributeValues(e.values()).scanIndexForward(true).limit(limit));
+                page.items().forEach(item -> found.add(JobItems.fromItem(item)));
+            }
+            return found.stream()
+                    .sorted(Comparator.comparing(Job::updatedAt).thenComparing(Job::id))
+                    .limit(limit)
+                    .toList();
+        });
+    }
+
+    @Override
+    public Map<JobStatus, Long> countByStatus(String owner) {
+        return call(() -> {
+            Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+            for (JobStatus status : JobStatus.values()) {
+                counts.put(status, 0L);
+            }
+            Expression e = new Expression();
+            String key = e.name("gsi1pk") + " = " + e.value(s(JobItems.ownerPartition(owner)));
+            String filter = notExpired(e);
+            String projection = e.name("status");
+            dynamo.queryPaginator(b -> b.tableName(table).indexName(DynamoDbTables.BY_OWNER)
+                            .keyConditionExpression(key).filterExpression(filter).projectionExpression(projection)
+                            .expressionAttributeNames(e.names()).expressionAttributeValues(e.values()))
+                    .items()
+                    .forEach(item -> counts.merge(JobStatus.valueOf(item.get("status").s()), 1L, Long::sum));
+            return counts;
+        });
+    }
+
+    private String notExpired(Expression e) {
+        String attr = e.name("expiresAtMs");
+        return "(attribute_not_exists(" + attr + ") OR " + attr + " > " + e.value(n(clock.instant().toEpochMilli())) + ")";
+    }
+
+    @Override
+    public boolean delete(JobId id) {
+        return call(() -> {
+            Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(table).key(JobItems.jobKey(id))
+                    .returnValues(ReturnValue.ALL_OLD)).attributes();
+            if (old == null || old.isEmpty()) {
+                return false;
+            }
+            try {
+                dynamo.deleteItem(b -> b.tableName(table).key(JobItems.dedupKey(old.get("dedupKey").s()))
+                        .conditionExpression("jobId = :id").expressionAttributeValues(Map.of(":id", s(id.value()))));
+            } catch (ConditionalCheckFailedException takenOver) {
+                // the dedup key already belongs to a newer job
+            }
+            return !JobItems.isExpired(old, clock.instant());
+        });
+    }
+
+    /** DynamoDB's TTL removes expired jobs and their dedup items by itself; reads already ignore them. */
+    @Override
+    public int deleteExpired(int limit) {
+        return 0;
+    }
+
+    private static void backOff(int round) {
+        try {
+            Thread.sleep(Math.min(50, 2L << round));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE, "interrupted", null, e);
+        }
+    }
+
+    /** Runs a store call, translating SDK failures into domain exceptions. */
+    private static <T> T call(Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (SdkClientException e) {
+            throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE, "job store unreachable", null, e);
+        } catch (TransactionCanceledException | ConditionalCheckFailedException e) {
+            throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE, "job store write conflict", null, e);
+        } catch (DynamoDbException e) {
+            throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE,
+                    "job store error " + e.awsErrorDetails().errorCode(), null, e);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.docpipe.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting docpipe reads, read from the environment once and validated at start. Region and
+ * endpoints of AWS services are not here: the SDK reads {@code AWS_REGION} and
+ * {@code AWS_ENDPOINT_URL[_<SERVICE>]} itself, so AWS, LocalStack and the stand-ins differ only in env.
+ *
+ * <table>
+ *   <tr><th>variable</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>DOCPIPE_JOB_STORE</td><td>dynamodb</td><td>{@code dynamodb} or {@code postgres}</td></tr>
+ *   <tr><td>DOCPIPE_JOBS_TABLE</td><td>(required for dynamodb)</td><td>DynamoDB table name</td></tr>
+ *   <tr><td>DOCPIPE_DATABASE_URL</td><td>(required for postgres)</td><td>JDBC URL, credentials included</td></tr>
+ *   <tr><td>DOCPIPE_DATABASE_POOL_SIZE</td><td>2</td><td>connections per JVM</td></tr>
+ *   <tr><td>DOCPIPE_REDIS_URL</td><td>(none: no fast path)</td><td>{@code redis://} or {@code rediss://} URI</td></tr>
+ *   <tr><td>DOCPIPE_REDIS_TIMEOUT_MS</td><td>100</td><td>per-command timeout before falling back to the store</td></tr>
+ *   <tr><td>DOCPIPE_RETENTION_DAYS</td><td>30</td><td>days a finished job is kept</td></tr>
+ *   <tr><td>DOCPIPE_DEDUP_TTL_SECONDS</td><td>86400</td><td>lifetime of a dedup claim in the fast path</td></tr>
+ *   <tr><td>DOCPIPE_STATUS_CACHE_TTL_SECONDS</td><td>3600</td><td>lifetime of a cached job status</td></tr>
+ * </table>
+ */
+public record Config(
+        StoreKind jobStore,
+        String jobsTable,
+        String databaseUrl,
+        int databasePoolSize,
+        String redisUrl,
+        Duration redisTimeout,
+        Duration retention,
+        Duration dedupTtl,
+        Duration statusCacheTtl) {
+
+    public enum StoreKind { DYNAMODB, POSTGRES }
+
+    public static Config fromEnv() {
+        return from(System.getenv());
+    }
+
+    public static Config from(Map<String, String> env) {
+        Reader r = new Reader(env);
+        StoreKind kind = r.choice("DOCPIPE_JOB_STORE", StoreKind.DYNAMODB);
+        String table = kind == StoreKind.DYNAMODB ? r.required("DOCPIPE_JOBS_TABLE") : r.optional("DOCPIPE_JOBS_TABLE");
+        String dbUrl = kind == StoreKind.POSTGRES ? r.required("DOCPIPE_DATABASE_URL") : r.optional("DOCPIPE_DATABASE_URL");
+        if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql://")) {
+            throw new ConfigException("DOCPIPE_DATABASE_URL must be a JDBC URL starting with jdbc:postgresql://");
+        }
+        String redis = r.optional("DOCPIPE_REDIS_URL");
+        if (redis != null && !(redis.startsWith("redis://") || redis.startsWith("rediss://"))) {
+            throw new ConfigException("DOCPIPE_REDIS_URL must start with redis:// or rediss://");
+        }
+        return new Config(kind, table, dbUrl,
+                r.integer("DOCPIPE_DATABASE_POOL_SIZE", 2, 1, 200),
+                redis,
+                Duration.ofMillis(r.integer("DOCPIPE_REDIS_TIMEOUT_MS", 100, 1, 10_000)),
+                Duration.ofDays(r.integer("DOCPIPE_RETENTION_DAYS", 30, 1, 3650)),
+                Duration.ofSeconds(r.integer("DOCPIPE_DEDUP_TTL_SECONDS", 86_400, 1, 31_536_000)),
+                Duration.ofSeconds(r.integer("DOCPIPE_STATUS_CACHE_TTL_SECONDS", 3_600, 1, 31_536_000)));
+    }
+
+    public Optional<String> redis() {
+        return Optional.ofNullable(redisUrl);
+    }
+
+    /** Secrets (passwords in URLs) masked. */
+    @Override
+    public String toString() {
+        return "Config[jobStore=" + jobStore.name().toLowerCase(Locale.ROOT)
+                + ", jobsTable=" + jobsTable
+                + ", databaseUrl=" + mask(databaseUrl)
+                + ", databasePoolSize=" + databasePoolSize
+                + ", redisUrl=" + mask(redisUrl)
+                + ", redisTimeout=" + redisTimeout
+                + ", retention=" + retention
+                + ", dedupTtl=" + dedupTtl
+                + ", statusCacheTtl=" + statusCacheTtl + "]";
+    }
+
+    static String mask(String url) {
+        if (url == null) {
+            return null;
+        }
+        String masked = url.replaceAll("(?i)(password=)[^&]*", "$1****");
+        int scheme = masked.indexOf("://");
+        int at = masked.indexOf('@', Math.max(scheme, 0));
+        if (scheme >= 0 && at > scheme) {
+            String userInfo = masked.substring(scheme + 3, at);
+            int colon = userInfo.indexOf(':');
+            if (colon >= 0) {
+                masked = masked.substring(0, scheme + 3) + userInfo.substring(0, colon) + ":****" + masked.substring(at);
+            } else if (masked.startsWith("redis")) {
+                masked = masked.substring(0, scheme + 3) + "****" + masked.substring(at);
+            }
+        }
+        return masked;
+    }
+
+    /** Reads variables and fails naming the variable. */
+    private record Reader(Map<String, String> env) {
+        String optional(String name) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? null : v.trim();
+        }
+
+        String required(String name) {
+            String v = optional(name);
+            if (v == null) {
+                throw new ConfigException(name + " is required but not set");
+            }
+            return v;
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            String v = optional(name);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                int value = Integer.parseInt(v);
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new ConfigException(name + " must be a whole number between " + min + " and " + max + ", got '" + v + "'");
+        }
+
+        <E extends Enum<E>> E choice(String name, E fallback) {
+            String v = optional(name);
+            if (v == null) {
+                return fallback;
+            }
+            for (E e : fallback.getDeclaringClass().getEnumConstants()) {
+                if (e.name().equalsIgnoreCase(v)) {
+                    return e;
+                }
+            }
+            StringBuilder accepted = new StringBuilder();
+            for (E e : fallback.getDeclaringClass().getEnumConstants()) {
+                accepted.append(accepted.isEmpty() ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT));
+            }
+            throw new ConfigException(name + " must be one of " + accepted + ", got '" + v + "'");
+        }
+    }
+
+}

@@ -1,0 +1,53 @@
+package dev.docpipe.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigTest {
+    @Test
+    void dynamodbByDefault_withItsTableRequired() {
+        assertThatThrownBy(() -> Config.from(Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("DOCPIPE_JOBS_TABLE is required but not set");
+
+        Config c = Config.from(Map.of("DOCPIPE_JOBS_TABLE", "jobs"));
+
+        assertThat(c.jobStore()).isEqualTo(Config.StoreKind.DYNAMODB);
+        assertThat(c.retention()).isEqualTo(Duration.ofDays(30));
+        assertThat(c.redis()).isEmpty();
+    }
+
+    @Test
+    void postgres_needsAJdbcUrl() {
+        assertThatThrownBy(() -> Config.from(Map.of("DOCPIPE_JOB_STORE", "postgres")))
+                .hasMessage("DOCPIPE_DATABASE_URL is required but not set");
+        assertThatThrownBy(() -> Config.from(Map.of("DOCPIPE_JOB_STORE", "postgres", "DOCPIPE_DATABASE_URL", "postgres://x")))
+                .hasMessageStartingWith("DOCPIPE_DATABASE_URL must be a JDBC URL");
+    }
+
+    @Test
+    void malformedValues_nameTheVariableAndTheAcceptedRange() {
+        assertThatThrownBy(() -> Config.from(Map.of("DOCPIPE_JOB_STORE", "mysql")))
+                .hasMessage("DOCPIPE_JOB_STORE must be one of dynamodb, postgres, got 'mysql'");
+        assertThatThrownBy(() -> Config.from(Map.of("DOCPIPE_JOBS_TABLE", "t", "DOCPIPE_RETENTION_DAYS", "ten")))
+                .hasMessage("DOCPIPE_RETENTION_DAYS must be a whole number between 1 and 3650, got 'ten'");
+        assertThatThrownBy(() -> Config.from(Map.of("DOCPIPE_JOBS_TABLE", "t", "DOCPIPE_REDIS_URL", "http://cache")))
+                .hasMessage("DOCPIPE_REDIS_URL must start with redis:// or rediss://");
+    }
+
+    @Test
+    void toString_masksPasswords() {
+        Config c = Config.from(Map.of(
+                "DOCPIPE_JOB_STORE", "postgres",
+                "DOCPIPE_DATABASE_URL", "jdbc:postgresql://db:5432/docpipe?user=app&password=s3cret",
+                "DOCPIPE_REDIS_URL", "rediss://default:t0ken@cache:6379"));
+
+        assertThat(c.toString()).doesNotContain("s3cret").doesNotContain("t0ken")
+                .contains("password=****").contains("rediss://default:****@cache:6379");
+    }
+}
