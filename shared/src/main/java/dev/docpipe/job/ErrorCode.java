@@ -17,7 +17,7 @@ public enum ErrorCode {
     TOO_LARGE(false),
     UNSUPPORTED_CONTENT(false),
     EMPTY_DOCUMENT(false),
-    BLOCKED_URL(false),
+    FETCH_BLOCKED(false),
     FETCH_FAILED(true),
     TOO_MANY_PAGES(false),
     RENDER_TIMEOUT(false),

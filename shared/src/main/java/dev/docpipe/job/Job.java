@@ -74,7 +74,8 @@ public record Job(
         }
         boolean newAttempt = status.startsNewAttempt(change.status());
         Stage nextStage = newAttempt ? Stage.PARSE : (change.stage() == null ? stage : change.stage());
-        if (!newAttempt && nextStage.rank() < stage.rank()) {
+        boolean strict = change.stage() != null && JobStatus.advancesStrictly(status, change.status());
+        if (!newAttempt && (nextStage.rank() < stage.rank() || strict && nextStage.rank() == stage.rank())) {
             throw new IllegalTransitionException(id, status, change.status());
         }
         Map<String, Instant> stamps = new LinkedHashMap<>(newAttempt ? Map.of() : timestamps);

@@ -9,8 +9,8 @@ import java.util.Set;
  * the stores add the conditional check (expected status and attempt) that makes it race-free.
  *
  * <pre>
- * queued    → running, failed, cancelled
- * running   → running (next stage), completed, failed, cancelled
+ * queued    → queued (a re-drive: the sweeper re-sent its message), running, failed, cancelled
+ * running   → running (progress, or the next stage: a stage only ever advances), completed, failed, cancelled
  * failed    → queued   (a new attempt: retry, or a duplicate submission)
  * cancelled → queued   (a new attempt: retry, or a duplicate submission)
  * completed → (nothing)
@@ -20,7 +20,7 @@ public enum JobStatus {
     QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED;
 
     private static final Map<JobStatus, Set<JobStatus>> ALLOWED = Map.of(
-            QUEUED, EnumSet.of(RUNNING, FAILED, CANCELLED),
+            QUEUED, EnumSet.of(QUEUED, RUNNING, FAILED, CANCELLED),
             RUNNING, EnumSet.of(RUNNING, COMPLETED, FAILED, CANCELLED),
             COMPLETED, EnumSet.noneOf(JobStatus.class),
             FAILED, EnumSet.of(QUEUED),
@@ -33,6 +33,15 @@ public enum JobStatus {
     /** A move out of a terminal status starts a new attempt; every other move keeps the attempt. */
     public boolean startsNewAttempt(JobStatus next) {
         return isTerminal() && next == QUEUED && canMoveTo(next);
+    }
+
+    /**
+     * Whether a change that names a stage must move the stage strictly forward: a running job
+     * advancing to its next stage. That makes each advance happen once, however many duplicate
+     * messages race for it; other moves only forbid going back.
+     */
+    public static boolean advancesStrictly(JobStatus from, JobStatus to) {
+        return from == RUNNING && to == RUNNING;
     }
 
     public boolean isTerminal() {

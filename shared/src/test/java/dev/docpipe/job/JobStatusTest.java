@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JobStatusTest {
     /** The design's allowed moves, written out independently of the enum's table. */
     private static final Set<String> ALLOWED = Set.of(
-            "QUEUED>RUNNING", "QUEUED>FAILED", "QUEUED>CANCELLED",
+            "QUEUED>QUEUED", "QUEUED>RUNNING", "QUEUED>FAILED", "QUEUED>CANCELLED",
             "RUNNING>RUNNING", "RUNNING>COMPLETED", "RUNNING>FAILED", "RUNNING>CANCELLED",
             "FAILED>QUEUED", "CANCELLED>QUEUED");
 

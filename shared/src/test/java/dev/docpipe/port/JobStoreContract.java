@@ -195,6 +195,35 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void transition_advancingARunningJobToTheStageItIsAlreadyIn_isRejected_soEachAdvanceHappensOnce() {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        store.transition(job.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now()).stage(Stage.PARSE).build());
+        Job rendering = store.transition(job.id(), JobStatus.RUNNING, 1,
+                JobChange.to(JobStatus.RUNNING, now()).stage(Stage.RENDER).build());
+
+        assertThatThrownBy(() -> store.transition(job.id(), JobStatus.RUNNING, 1,
+                JobChange.to(JobStatus.RUNNING, now()).stage(Stage.RENDER).build()))
+                .isInstanceOf(StaleTransitionException.class);
+        Job progressed = store.transition(job.id(), JobStatus.RUNNING, 1,
+                JobChange.to(JobStatus.RUNNING, now()).progress(60).build());
+        assertThat(progressed.stage()).isEqualTo(rendering.stage());
+        assertThat(progressed.progress()).isEqualTo(60);
+    }
+
+    @Test
+    void transition_queuedToQueued_isARedriveTouchThatKeepsTheAttempt() {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        clock.advance(Duration.ofMinutes(3));
+
+        Job touched = store.transition(job.id(), JobStatus.QUEUED, 1,
+                JobChange.to(JobStatus.QUEUED, now()).stamp("redrive.1", now()).build());
+
+        assertThat(touched.attempt()).isEqualTo(1);
+        assertThat(touched.updatedAt()).isEqualTo(now());
+        assertThat(touched.timestamps()).containsKeys("queued", "redrive.1");
+    }
+
+    @Test
     void transition_forbiddenByTheTable_isRejectedBeforeAnyWrite() {
         Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
         Job done = store.transition(job.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now()).build());

@@ -57,8 +57,10 @@ public final class InMemoryJobStore implements JobStore {
             throw new IllegalTransitionException(id, expectedStatus, change.status());
         }
         Job current = get(id).orElseThrow(() -> new JobNotFoundException(id));
+        boolean strict = JobStatus.advancesStrictly(expectedStatus, change.status());
         boolean stageBack = !expectedStatus.startsNewAttempt(change.status()) && change.stage() != null
-                && change.stage().rank() < current.stage().rank();
+                && (change.stage().rank() < current.stage().rank()
+                || strict && change.stage().rank() == current.stage().rank());
         if (current.status() != expectedStatus || current.attempt() != expectedAttempt || stageBack) {
             throw new StaleTransitionException(id, expectedStatus, expectedAttempt);
         }

@@ -253,7 +253,8 @@ public final class DynamoDbJobStore implements JobStore {
         if (change.stage() != null) {
             e.set("stage", s(change.stage().name()));
             e.set("stageRank", n(change.stage().rank()));
-            e.condition(e.name("stageRank") + " <= " + e.value(n(change.stage().rank())));
+            String op = JobStatus.advancesStrictly(expectedStatus, change.status()) ? " < " : " <= ";
+            e.condition(e.name("stageRank") + op + e.value(n(change.stage().rank())));
         }
         if (change.progress() != null) {
             e.set("progress", n(change.progress()));

@@ -1,0 +1,64 @@
+package dev.docpipe.pipeline;
+
+import dev.docpipe.job.DedupKey;
+import dev.docpipe.job.ErrorCode;
+import dev.docpipe.job.Job;
+import dev.docpipe.job.JobChange;
+import dev.docpipe.job.JobError;
+import dev.docpipe.job.JobId;
+import dev.docpipe.job.JobStatus;
+import dev.docpipe.job.Stage;
+import dev.docpipe.port.StageMessage;
+import dev.docpipe.port.StageQueues;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Where every job starts, whether it came from an S3 upload (ingest) or the API (submit): dedup and
+ * create through the {@link JobRegistry}, then the first parse message. A document over the size
+ * limit becomes a job that fails at once with {@code too_large}, so the user can see why.
+ *
+ * <p>A crash between the create and the send leaves a queued job with no message: the sweeper
+ * re-drives it.
+ */
+public final class Intake {
+    private final JobRegistry registry;
+    private final JobTransitions transitions;
+    private final StageQueues queues;
+    private final Clock clock;
+    private final long maxDocumentBytes;
+    private final Duration retention;
+
+    public Intake(JobRegistry registry, JobTransitions transitions, StageQueues queues, Clock clock, long maxDocumentBytes,
+                  Duration retention) {
+        this.registry = registry;
+        this.transitions = transitions;
+        this.queues = queues;
+        this.clock = clock;
+        this.maxDocumentBytes = maxDocumentBytes;
+        this.retention = retention;
+    }
+
+    public JobRegistry.Registration submit(IntakeRequest request) {
+        Instant now = clock.instant();
+        String dedupKey = DedupKey.of(request.owner(), request.contentChecksum(), request.options());
+        Job candidate = Job.newQueued(JobId.newId(now), request.owner(), request.source(), request.filename(),
+                request.format(), request.priority(), request.options(), dedupKey, now);
+        JobRegistry.Registration registration = registry.register(candidate);
+        if (registration.outcome() == JobRegistry.Outcome.DEDUPLICATED) {
+            return registration;
+        }
+        Job job = registration.job();
+        if (request.size() > maxDocumentBytes) {
+            Job failed = transitions.apply(job, JobChange.to(JobStatus.FAILED, now)
+                    .error(new JobError(ErrorCode.TOO_LARGE, "document is " + request.size()
+                            + " bytes; the limit is " + maxDocumentBytes + " bytes"))
+                    .stamp("failed", now).expiresAt(now.plus(retention)).build());
+            return new JobRegistry.Registration(failed, registration.outcome());
+        }
+        queues.send(new StageMessage(job.id(), Stage.PARSE, job.priority(), job.attempt(), request.traceId()));
+        return registration;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.docpipe.pipeline;
+
+import dev.docpipe.job.DocpipeException;
+import dev.docpipe.job.Job;
+import dev.docpipe.job.JobChange;
+import dev.docpipe.job.JobError;
+import dev.docpipe.job.JobResult;
+import dev.docpipe.job.JobStatus;
+import dev.docpipe.job.Stage;
+import dev.docpipe.job.StaleTransitionException;
+import dev.docpipe.port.JobStore;
+import dev.docpipe.port.StageMessage;
+import dev.docpipe.port.StageQueues;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Turns at-least-once delivery into exactly-once effects for one stage message:
+ *
+ * <ol>
+ *   <li>a message for a missing, finished, cancelled or other-attempt job is acknowledged and dropped;</li>
+ *   <li>a message whose stage the job has already passed re-sends the next stage's message (the
+ *       send may have been lost after the state write) and is acknowledged;</li>
+ *   <li>otherwise the job is marked running in this stage, the work is done (idempotent: output at a
+ *       key derived from the job id), and the job advances with a conditional write that only one
+ *       duplicate can win; only the winner sends the next message.</li>
+ * </ol>
+ *
+ * A permanent error fails the job at once; a transient one is rethrown so the message returns to
+ * the queue (and, after maxReceiveCount, to the dead-letter queue).
+ */
+public final class StageRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
+
+    /** What became of a message; every outcome but a thrown exception acknowledges it. */
+    public enum Outcome { ADVANCED, COMPLETED, FAILED, RESENT_NEXT, DROPPED, LOST_RACE }
+
+    private final JobTransitions transitions;
+    private final StageQueues queues;
+    private final Clock clock;
+    private final Duration retention;
+
+    public StageRunner(JobTransitions transitions, StageQueues queues, Clock clock, Duration retention) {
+        this.transitions = transitions;
+        this.queues = queues;
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    public Outcome run(StageMessage message, StageWork work) {
+        if (message.stage() != work.stage()) {
+            throw new IllegalArgumentException(message.stage() + " message given to the " + work.stage() + " stage");
+        }
+        JobStore store = transitions.store();
+        Optional<Job> found = store.get(message.jobId());
+        if (found.isEmpty()) {
+            LOG.info("job {} not found: dropping its {} message", message.jobId(), message.stage().wire());
+            return Outcome.DROPPED;
+        }
+        Job job = found.get();
+        if (job.attempt() != message.attempt() || job.status().isTerminal()) {
+            LOG.info("job {} is {} at attempt {}: dropping {} message of attempt {}", job.id(), job.status().wire(),
+                    job.attempt(), message.stage().wire(), message.attempt());
+            return Outcome.DROPPED;
+        }
+        if (job.status() == JobStatus.RUNNING && job.stage().rank() > message.stage().rank()) {
+            queues.send(message.next(job.stage()));
+            LOG.info("job {} already past {}: re-sent its {} message", job.id(), message.stage().wire(), job.stage().wire());
+            return Outcome.RESENT_NEXT;
+        }
+        if (job.stage() != message.stage()) {
+            LOG.warn("job {} is in stage {}, not {}: dropping the message", job.id(), job.stage().wire(), message.stage().wire());
+            return Outcome.DROPPED;
+        }
+        Instant started = clock.instant();
+        if (job.status() == JobStatus.QUEUED) {
+            try {
+                job = transitions.apply(job, JobChange.to(JobStatus.RUNNING, started).stage(message.stage())
+                        .progress(progressAtStart(message.stage())).stamp(message.stage().wire() + ".started", started).build());
+            } catch (StaleTransitionException raced) {
+                return Outcome.LOST_RACE;
+            }
+        }
+        JobResult result;
+        try {
+            result = work.perform(job);
+        } catch (DocpipeException e) {
+            if (e.code().isTransient()) {
+                noteTransientError(job, e);
+                throw e;
+            }
+            return fail(job, e);
+        }
+        Instant finished = clock.instant();
+        String done = message.stage().wire() + ".finished";
+        Optional<Stage> next = next(message.stage());
+        try {
+            if (next.isEmpty()) {
+                transitions.apply(job, JobChange.to(JobStatus.COMPLETED, finished).progress(100).result(result)
+                        .stamp(done, finished).stamp("completed", finished).expiresAt(finished.plus(retention)).build());
+                LOG.info("job {} completed: {} pages, {} bytes", job.id(), result.pages(), result.bytes());
+                return Outcome.COMPLETED;
+            }
+            transitions.apply(job, JobChange.to(JobStatus.RUNNING, finished).stage(next.get())
+                    .progress(progressAtStart(next.get())).stamp(done, finished)
+                    .stamp(next.get().wire() + ".started", finished).build());
+        } catch (StaleTransitionException raced) {
+            LOG.info("job {}: a duplicate {} message finished first", job.id(), message.stage().wire());
+            return Outcome.LOST_RACE;
+        }
+        queues.send(message.next(next.get()));
+        return Outcome.ADVANCED;
+    }
+
+    private Outcome fail(Job job, DocpipeException e) {
+        Instant now = clock.instant();
+        try {
+            transitions.apply(job, JobChange.to(JobStatus.FAILED, now).error(new JobError(e.code(), e.getMessage()))
+                    .stamp("failed", now).expiresAt(now.plus(retention)).build());
+            LOG.info("job {} failed in {}: {}", job.id(), job.stage().wire(), e.code().code());
+            return Outcome.FAILED;
+        } catch (StaleTransitionException raced) {
+            return Outcome.LOST_RACE;
+        }
+    }
+
+    /** Keeps the last transient error on the job, so a dead-lettered job can say what went wrong. */
+    private void noteTransientError(Job job, DocpipeException e) {
+        try {
+            transitions.apply(job, JobChange.to(JobStatus.RUNNING, clock.instant())
+                    .error(new JobError(e.code(), e.getMessage())).build());
+        } catch (DocpipeException ignored) {
+            // best effort: the message is retried either way
+        }
+    }
+
+    static Optional<Stage> next(Stage stage) {
+        Stage[] all = Stage.values();
+        return stage.ordinal() + 1 < all.length ? Optional.of(all[stage.ordinal() + 1]) : Optional.empty();
+    }
+
+    static int progressAtStart(Stage stage) {
+        return switch (stage) {
+            case PARSE -> 10;
+            case RENDER -> 40;
+            case STORE -> 80;
+        };
+    }
+}

@@ -1,0 +1,93 @@
+package dev.docpipe.pipeline;
+
+import dev.docpipe.job.ErrorCode;
+import dev.docpipe.job.Job;
+import dev.docpipe.job.JobChange;
+import dev.docpipe.job.JobError;
+import dev.docpipe.job.JobStatus;
+import dev.docpipe.job.StaleTransitionException;
+import dev.docpipe.port.StageMessage;
+import dev.docpipe.port.StageQueues;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Re-drives jobs whose state has not moved for longer than a stage may take (a lost message, a crash
+ * between a write and the next send): the job is touched with a conditional write (so two sweepers
+ * never both re-send) and its current stage's message is sent again. After {@code maxRedrives} the
+ * job fails with {@code retries_exhausted}. Also runs retention on the store.
+ */
+public final class Sweeper {
+    private static final Logger LOG = LoggerFactory.getLogger(Sweeper.class);
+    private static final String REDRIVE = "redrive.";
+
+    private final JobTransitions transitions;
+    private final StageQueues queues;
+    private final Clock clock;
+    private final Settings settings;
+
+    /**
+     * @param queuedTimeout how long a job may wait in the queue before its message is presumed lost
+     * @param stageTimeout  how long a running stage may take before it is presumed crashed
+     */
+    public record Settings(Duration queuedTimeout, Duration stageTimeout, int maxRedrives, int batch, Duration retention) {
+    }
+
+    /** What one sweep did. */
+    public record Report(int redriven, int failed, int expiredDeleted) {
+    }
+
+    public Sweeper(JobTransitions transitions, StageQueues queues, Clock clock, Settings settings) {
+        this.transitions = transitions;
+        this.queues = queues;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    public Report sweep() {
+        Instant now = clock.instant();
+        int redriven = 0;
+        int failed = 0;
+        for (JobStatus status : List.of(JobStatus.QUEUED, JobStatus.RUNNING)) {
+            Duration timeout = status == JobStatus.QUEUED ? settings.queuedTimeout() : settings.stageTimeout();
+            for (Job job : transitions.store().findStale(status, now.minus(timeout), settings.batch())) {
+                switch (redrive(job, now)) {
+                    case REDRIVEN -> redriven++;
+                    case FAILED -> failed++;
+                    case SKIPPED -> { }
+                }
+            }
+        }
+        int deleted = transitions.store().deleteExpired(settings.batch());
+        if (redriven + failed + deleted > 0) {
+            LOG.info("sweep: {} re-driven, {} failed, {} expired deleted", redriven, failed, deleted);
+        }
+        return new Report(redriven, failed, deleted);
+    }
+
+    private enum Result { REDRIVEN, FAILED, SKIPPED }
+
+    private Result redrive(Job job, Instant now) {
+        long earlier = job.timestamps().keySet().stream().filter(k -> k.startsWith(REDRIVE)).count();
+        try {
+            if (earlier >= settings.maxRedrives()) {
+                transitions.apply(job, JobChange.to(JobStatus.FAILED, now)
+                        .error(new JobError(ErrorCode.RETRIES_EXHAUSTED, "no progress in the " + job.stage().wire()
+                                + " stage after " + earlier + " re-drives"))
+                        .stamp("failed", now).expiresAt(now.plus(settings.retention())).build());
+                return Result.FAILED;
+            }
+            Job touched = transitions.apply(job, JobChange.to(job.status(), now).stamp(REDRIVE + (earlier + 1), now).build());
+            queues.send(new StageMessage(touched.id(), touched.stage(), touched.priority(), touched.attempt(), "sweeper"));
+            LOG.info("job {} re-driven in {} (re-drive {})", job.id(), job.stage().wire(), earlier + 1);
+            return Result.REDRIVEN;
+        } catch (StaleTransitionException moved) {
+            return Result.SKIPPED;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.docpipe.port;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Object storage (S3): documents, intermediates (claim checks) and PDFs. */
+public interface Blobs {
+
+    void put(BlobRef ref, byte[] bytes, String contentType, Map<String, String> metadata);
+
+    /** The object, or empty if there is none. */
+    Optional<Blob> get(BlobRef ref);
+
+    /** Size, ETag, content type and user metadata without the body, or empty if there is none. */
+    Optional<BlobInfo> head(BlobRef ref);
+
+    void delete(BlobRef ref);
+
+    /** Up to {@code limit} objects under {@code prefix}, in key order, starting after {@code startAfter} (nullable). */
+    List<BlobInfo> list(String bucket, String prefix, String startAfter, int limit);
+
+    /** A URL that lets its holder PUT this one object until it expires. */
+    URI presignPut(BlobRef ref, Duration expiry, String contentType);
+
+    /** A URL that lets its holder GET this one object until it expires. */
+    URI presignGet(BlobRef ref, Duration expiry);
+
+    record Blob(BlobInfo info, byte[] bytes) {
+    }
+
+    /** @param etag the ETag without quotes */
+    record BlobInfo(BlobRef ref, long size, String etag, String contentType, Map<String, String> metadata,
+                    Instant lastModified) {
+        public BlobInfo {
+            metadata = Map.copyOf(metadata == null ? Map.of() : metadata);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.docpipe.pipeline;
+
+import dev.docpipe.job.DocpipeException;
+import dev.docpipe.job.ErrorCode;
+import dev.docpipe.job.Job;
+import dev.docpipe.job.JobChange;
+import dev.docpipe.job.JobResult;
+import dev.docpipe.job.JobStatus;
+import dev.docpipe.job.Stage;
+import dev.docpipe.port.StageMessage;
+import dev.docpipe.testing.InMemoryFastPath;
+import dev.docpipe.testing.InMemoryJobStore;
+import dev.docpipe.testing.Jobs;
+import dev.docpipe.testing.MutableClock;
+import dev.docpipe.testing.RecordingQueues;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StageRunnerTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    private final InMemoryJobStore store = new InMemoryJobStore(clock);
+    private final InMemoryFastPath fastPath = new InMemoryFastPath();
+    private final RecordingQueues queues = new RecordingQueues();
+    private final JobTransitions transitions = new JobTransitions(store, fastPath, Duration.ofHours(1));
+    private final StageRunner runner = new StageRunner(transitions, queues, clock, Duration.ofDays(7));
+
+    private Job queuedJob() {
+        return store.createIfAbsent(Jobs.queued("alice", clock.instant())).job();
+    }
+
+    private static StageMessage message(Job job, Stage stage) {
+        return new StageMessage(job.id(), stage, job.priority(), job.attempt(), "t-1");
+    }
+
+    /** Work that counts its calls and returns a result in the last stage. */
+    private static final class CountingWork implements StageWork {
+        final Stage stage;
+        final AtomicInteger calls = new AtomicInteger();
+
+        CountingWork(Stage stage) {
+            this.stage = stage;
+        }
+
+        @Override
+        public Stage stage() {
+            return stage;
+        }
+
+        @Override
+        public JobResult perform(Job job) {
+            calls.incrementAndGet();
+            return stage == Stage.STORE ? new JobResult("s3://out/" + job.id() + ".pdf", 2, 999) : null;
+        }
+    }
+
+    @Test
+    void aJobRunsThroughEveryStageToCompleted() {
+        Job job = queuedJob();
+
+        assertThat(runner.run(message(job, Stage.PARSE), new CountingWork(Stage.PARSE))).isEqualTo(StageRunner.Outcome.ADVANCED);
+        assertThat(runner.run(message(job, Stage.RENDER), new CountingWork(Stage.RENDER))).isEqualTo(StageRunner.Outcome.ADVANCED);
+        assertThat(runner.run(message(job, Stage.STORE), new CountingWork(Stage.STORE))).isEqualTo(StageRunner.Outcome.COMPLETED);
+
+        Job done = store.get(job.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(done.result().pages()).isEqualTo(2);
+        assertThat(done.progress()).isEqualTo(100);
+        assertThat(done.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofDays(7)));
+        assertThat(done.timestamps()).containsKeys("parse.started", "parse.finished", "render.started",
+                "render.finished", "store.started", "store.finished", "completed");
+        assertThat(queues.sent()).extracting(StageMessage::stage).containsExactly(Stage.RENDER, Stage.STORE);
+        assertThat(fastPath.cachedJob(job.id())).contains(done);
+    }
+
+    @Test
+    void theSameMessageTwice_doesTheWorkOnceAndSendsTheNextMessageAgainOnly() {
+        Job job = queuedJob();
+        CountingWork parse = new CountingWork(Stage.PARSE);
+
+        runner.run(message(job, Stage.PARSE), parse);
+        StageRunner.Outcome second = runner.run(message(job, Stage.PARSE), parse);
+
+        assertThat(second).isEqualTo(StageRunner.Outcome.RESENT_NEXT);
+        assertThat(parse.calls.get()).isEqualTo(1);
+        assertThat(queues.sent()).extracting(StageMessage::stage).containsExactly(Stage.RENDER, Stage.RENDER);
+    }
+
+    @Test
+    void theSameMessageConcurrently_advancesTheJobExactlyOnce() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Job job = queuedJob();
+            runner.run(message(job, Stage.PARSE), new CountingWork(Stage.PARSE));
+            queues.clear();
+            int copies = 8;
+            ExecutorService pool = Executors.newFixedThreadPool(copies);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<StageRunner.Outcome>> outcomes = new ArrayList<>();
+            CountingWork render = new CountingWork(Stage.RENDER);
+            for (int i = 0; i < copies; i++) {
+                outcomes.add(pool.submit(() -> {
+                    go.await();
+                    return runner.run(message(job, Stage.RENDER), render);
+                }));
+            }
+            go.countDown();
+            int advanced = 0;
+            for (Future<StageRunner.Outcome> o : outcomes) {
+                advanced += o.get(10, TimeUnit.SECONDS) == StageRunner.Outcome.ADVANCED ? 1 : 0;
+            }
+            pool.shutdownNow();
+            assertThat(advanced).isEqualTo(1);
+            assertThat(queues.sent()).filteredOn(m -> m.stage() == Stage.STORE).hasSizeBetween(1, copies);
+            assertThat(store.get(job.id()).orElseThrow().stage()).isEqualTo(Stage.STORE);
+        }
+    }
+
+    @Test
+    void aCrashAfterTheStateWriteBeforeTheSend_isHealedByRedelivery() {
+        Job job = queuedJob();
+        RecordingQueues lostSend = new RecordingQueues();
+        StageRunner crashing = new StageRunner(transitions, new dev.docpipe.port.StageQueues() {
+            @Override
+            public void send(StageMessage m) {
+                throw new IllegalStateException("crash before send");
+            }
+
+            @Override
+            public void send(StageMessage m, Duration d) {
+                throw new IllegalStateException("crash before send");
+            }
+        }, clock, Duration.ofDays(7));
+
+        assertThatThrownBy(() -> crashing.run(message(job, Stage.PARSE), new CountingWork(Stage.PARSE)))
+                .hasMessage("crash before send");
+        StageRunner.Outcome redelivered = runner.run(message(job, Stage.PARSE), new CountingWork(Stage.PARSE));
+
+        assertThat(redelivered).isEqualTo(StageRunner.Outcome.RESENT_NEXT);
+        assertThat(queues.sent()).extracting(StageMessage::stage).containsExactly(Stage.RENDER);
+        assertThat(lostSend.sent()).isEmpty();
+    }
+
+    @Test
+    void aPermanentError_failsTheJobAtOnceWithItsCode() {
+        Job job = queuedJob();
+        StageWork unsupported = new StageWork() {
+            @Override
+            public Stage stage() {
+                return Stage.PARSE;
+            }
+
+            @Override
+            public JobResult perform(Job j) {
+                throw new DocpipeException(ErrorCode.UNSUPPORTED_CONTENT, "binary content (NUL bytes)");
+            }
+        };
+
+        assertThat(runner.run(message(job, Stage.PARSE), unsupported)).isEqualTo(StageRunner.Outcome.FAILED);
+
+        Job failed = store.get(job.id()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error().code()).isEqualTo(ErrorCode.UNSUPPORTED_CONTENT);
+        assertThat(failed.error().message()).isEqualTo("binary content (NUL bytes)");
+        assertThat(queues.sent()).isEmpty();
+    }
+
+    @Test
+    void aTransientError_isRethrownForRetryAndRecordedOnTheJob() {
+        Job job = queuedJob();
+        StageWork flaky = new StageWork() {
+            @Override
+            public Stage stage() {
+                return Stage.PARSE;
+            }
+
+            @Override
+            public JobResult perform(Job j) {
+                throw new DocpipeException(ErrorCode.FETCH_FAILED, "connection reset");
+            }
+        };
+
+        assertThatThrownBy(() -> runner.run(message(job, Stage.PARSE), flaky)).isInstanceOf(DocpipeException.class);
+
+        Job running = store.get(job.id()).orElseThrow();
+        assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(running.error().code()).isEqualTo(ErrorCode.FETCH_FAILED);
+    }
+
+    @Test
+    void messagesOfCancelledJobsOrOtherAttempts_areDroppedWithoutWork() {
+        Job cancelled = queuedJob();
+        transitions.apply(cancelled, JobChange.to(JobStatus.CANCELLED, clock.instant()).build());
+        Job other = queuedJob();
+        CountingWork parse = new CountingWork(Stage.PARSE);
+
+        assertThat(runner.run(message(cancelled, Stage.PARSE), parse)).isEqualTo(StageRunner.Outcome.DROPPED);
+        assertThat(runner.run(new StageMessage(other.id(), Stage.PARSE, other.priority(), 2, ""), parse))
+                .isEqualTo(StageRunner.Outcome.DROPPED);
+        assertThat(parse.calls.get()).isZero();
+    }
+
+    @Test
+    void aJobCancelledDuringItsStage_isNotAdvanced() {
+        Job job = queuedJob();
+        StageWork cancelsMidway = new StageWork() {
+            @Override
+            public Stage stage() {
+                return Stage.PARSE;
+            }
+
+            @Override
+            public JobResult perform(Job running) {
+                transitions.apply(running, JobChange.to(JobStatus.CANCELLED, clock.instant()).build());
+                return null;
+            }
+        };
+
+        assertThat(runner.run(message(job, Stage.PARSE), cancelsMidway)).isEqualTo(StageRunner.Outcome.LOST_RACE);
+        assertThat(store.get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(queues.sent()).isEmpty();
+    }
+}
