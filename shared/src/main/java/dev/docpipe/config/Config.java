@@ -21,6 +21,14 @@ import java.util.Optional;
  *   <tr><td>DOCPIPE_RETENTION_DAYS</td><td>30</td><td>days a finished job is kept</td></tr>
  *   <tr><td>DOCPIPE_DEDUP_TTL_SECONDS</td><td>86400</td><td>lifetime of a dedup claim in the fast path</td></tr>
  *   <tr><td>DOCPIPE_STATUS_CACHE_TTL_SECONDS</td><td>3600</td><td>lifetime of a cached job status</td></tr>
+ *   <tr><td>DOCPIPE_BUCKET</td><td>docpipe</td><td>the bucket: {@code uploads/} (watched), {@code inline/}, {@code work/}, {@code pdf/}</td></tr>
+ *   <tr><td>DOCPIPE_QUEUE_PREFIX</td><td>docpipe-</td><td>prefix of every queue name</td></tr>
+ *   <tr><td>DOCPIPE_MAX_DOCUMENT_BYTES</td><td>10485760</td><td>larger documents fail as {@code too_large}</td></tr>
+ *   <tr><td>DOCPIPE_MAX_PAGES</td><td>500</td><td>longer PDFs fail as {@code too_many_pages}</td></tr>
+ *   <tr><td>DOCPIPE_RENDER_TIMEOUT_SECONDS</td><td>60</td><td>slower renders fail as {@code render_timeout}</td></tr>
+ *   <tr><td>DOCPIPE_QUEUED_TIMEOUT_SECONDS</td><td>300</td><td>a queued job older than this is re-driven by the sweeper</td></tr>
+ *   <tr><td>DOCPIPE_STAGE_TIMEOUT_SECONDS</td><td>900</td><td>a running stage older than this is re-driven</td></tr>
+ *   <tr><td>DOCPIPE_MAX_REDRIVES</td><td>3</td><td>re-drives before a job fails as {@code retries_exhausted}</td></tr>
  * </table>
  */
 public record Config(
@@ -32,7 +40,15 @@ public record Config(
         Duration redisTimeout,
         Duration retention,
         Duration dedupTtl,
-        Duration statusCacheTtl) {
+        Duration statusCacheTtl,
+        String bucket,
+        String queuePrefix,
+        long maxDocumentBytes,
+        int maxPages,
+        Duration renderTimeout,
+        Duration queuedTimeout,
+        Duration stageTimeout,
+        int maxRedrives) {
 
     public enum StoreKind { DYNAMODB, POSTGRES }
 
@@ -58,7 +74,19 @@ public record Config(
                 Duration.ofMillis(r.integer("DOCPIPE_REDIS_TIMEOUT_MS", 100, 1, 10_000)),
                 Duration.ofDays(r.integer("DOCPIPE_RETENTION_DAYS", 30, 1, 3650)),
                 Duration.ofSeconds(r.integer("DOCPIPE_DEDUP_TTL_SECONDS", 86_400, 1, 31_536_000)),
-                Duration.ofSeconds(r.integer("DOCPIPE_STATUS_CACHE_TTL_SECONDS", 3_600, 1, 31_536_000)));
+                Duration.ofSeconds(r.integer("DOCPIPE_STATUS_CACHE_TTL_SECONDS", 3_600, 1, 31_536_000)),
+                r.optionalOr("DOCPIPE_BUCKET", "docpipe"),
+                r.optionalOr("DOCPIPE_QUEUE_PREFIX", QueueNames.DEFAULT_PREFIX),
+                r.integer("DOCPIPE_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024, 1, Integer.MAX_VALUE),
+                r.integer("DOCPIPE_MAX_PAGES", 500, 1, 100_000),
+                Duration.ofSeconds(r.integer("DOCPIPE_RENDER_TIMEOUT_SECONDS", 60, 1, 900)),
+                Duration.ofSeconds(r.integer("DOCPIPE_QUEUED_TIMEOUT_SECONDS", 300, 1, 86_400)),
+                Duration.ofSeconds(r.integer("DOCPIPE_STAGE_TIMEOUT_SECONDS", 900, 1, 86_400)),
+                r.integer("DOCPIPE_MAX_REDRIVES", 3, 0, 100));
+    }
+
+    public QueueNames queueNames() {
+        return new QueueNames(queuePrefix);
     }
 
     public Optional<String> redis() {
@@ -76,7 +104,15 @@ public record Config(
                 + ", redisTimeout=" + redisTimeout
                 + ", retention=" + retention
                 + ", dedupTtl=" + dedupTtl
-                + ", statusCacheTtl=" + statusCacheTtl + "]";
+                + ", statusCacheTtl=" + statusCacheTtl
+                + ", bucket=" + bucket
+                + ", queuePrefix=" + queuePrefix
+                + ", maxDocumentBytes=" + maxDocumentBytes
+                + ", maxPages=" + maxPages
+                + ", renderTimeout=" + renderTimeout
+                + ", queuedTimeout=" + queuedTimeout
+                + ", stageTimeout=" + stageTimeout
+                + ", maxRedrives=" + maxRedrives + "]";
     }
 
     static String mask(String url) {
@@ -103,6 +139,11 @@ public record Config(
         String optional(String name) {
             String v = env.get(name);
             return v == null || v.isBlank() ? null : v.trim();
+        }
+
+        String optionalOr(String name, String fallback) {
+            String v = optional(name);
+            return v == null ? fallback : v;
         }
 
         String required(String name) {

@@ -259,7 +259,7 @@ public final class DynamoDbJobStore implements JobStore {
         if (change.progress() != null) {
             e.set("progress", n(change.progress()));
         }
-        change.timestamps().forEach((event, at) -> e.setRaw(e.name("ts") + "." + e.name(event) + " = "
+        change.timestamps().forEach((event, at) -> e.setRaw(e.name("ts") + "." + e.literal(event) + " = "
                 + e.value(n(at.toEpochMilli()))));
         if (change.error() != null) {
             e.set("errorCode", s(change.error().code().name()));

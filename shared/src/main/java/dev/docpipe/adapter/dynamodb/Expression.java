@@ -32,6 +32,13 @@ final class Expression {
         return out.toString();
     }
 
+    /** {@code #n} for one attribute or map key, taken literally (dots included). */
+    String literal(String name) {
+        String placeholder = "#n" + names.size();
+        names.put(placeholder, name);
+        return placeholder;
+    }
+
     /** {@code :v} for a value. */
     String value(AttributeValue v) {
         String placeholder = ":v" + values.size();

@@ -1,0 +1,31 @@
+package dev.docpipe.function.deadletter;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.docpipe.config.Components;
+import dev.docpipe.lambda.SqsBatch;
+import dev.docpipe.pipeline.DeadLetters;
+
+/**
+ * SQS-triggered by the stage dead-letter queues: fails each message's job with
+ * {@code retries_exhausted}. Ingest's dead letters carry S3 notifications, not stage messages: they
+ * are logged and dropped here; the sweeper registers those uploads.
+ */
+public final class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private final DeadLetters deadLetters;
+
+    public DeadLetterHandler() {
+        this(Components.fromEnvironment().deadLetters());
+    }
+
+    public DeadLetterHandler(DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        return SqsBatch.stageMessages(event, deadLetters::handle);
+    }
+}

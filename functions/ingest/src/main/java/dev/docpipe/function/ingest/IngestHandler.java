@@ -1,0 +1,59 @@
+package dev.docpipe.function.ingest;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import dev.docpipe.config.Components;
+import dev.docpipe.lambda.SqsBatch;
+import dev.docpipe.pipeline.UploadIntake;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SQS-triggered (the ingest queue): each record's body is an S3 event notification. S3's
+ * {@code s3:TestEvent} has no records and is acknowledged; a body that is not a notification is
+ * logged and dropped (retrying cannot fix it).
+ */
+public final class IngestHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
+    private static final PojoSerializer<S3EventNotification> NOTIFICATIONS =
+            LambdaEventSerializers.serializerFor(S3EventNotification.class, IngestHandler.class.getClassLoader());
+
+    private final UploadIntake uploads;
+
+    public IngestHandler() {
+        this(Components.fromEnvironment());
+    }
+
+    public IngestHandler(Components c) {
+        this(new UploadIntake(c.blobs(), c.intake(), c.config().bucket()));
+    }
+
+    public IngestHandler(UploadIntake uploads) {
+        this.uploads = uploads;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        return SqsBatch.each(event, record -> {
+            S3EventNotification notification;
+            try {
+                notification = NOTIFICATIONS.fromJson(record.getBody());
+            } catch (RuntimeException malformed) {
+                LOG.error("message {} is not an S3 notification; dropped", record.getMessageId());
+                return;
+            }
+            if (notification == null || notification.getRecords() == null) {
+                return; // s3:TestEvent
+            }
+            for (S3EventNotification.S3EventNotificationRecord r : notification.getRecords()) {
+                uploads.onEvent(r.getEventName(), r.getS3().getBucket().getName(), r.getS3().getObject().getUrlDecodedKey(),
+                        record.getMessageId());
+            }
+        });
+    }
+}

@@ -1,0 +1,397 @@
+package dev.docpipe.adapter.redis;
+
+import dev.docpipe.adapter.json.JobJson;
+import dev.docpipe.job.Job;
+import dev.docpipe.job.JobId;
+import dev.docpipe.port.FastPath;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The {@link FastPath} on Redis (ElastiCache in AWS, a local redis-server in tests and local mode).
+ *
+ * <h2>Keys</h2>
+ * <ul>
+ *   <li>{@code docpipe:dedup:<dedupKey>} → the job id (string) that owns the dedup key, with the TTL
+ *       the caller gives ({@code SET NX PX} to claim, {@code SET PX} to remember, {@code DEL} to forget);</li>
+ *   <li>{@code docpipe:job:<jobId>} → {@link JobJson#write(Job)} of the job, with the caller's TTL
+ *       (write-through status cache).</li>
+ * </ul>
+ *
+ * <h2>Never the source of truth, never in the way</h2>
+ * One lettuce {@link RedisClient} and one connection per instance (build one per JVM). Commands fail at
+ * once while the connection is down ({@code REJECT_COMMANDS}) and time out after the command timeout
+ * when Redis is slow; lettuce reconnects by itself (backoff capped at {@value #MAX_RECONNECT_DELAY_MS} ms).
+ * No method throws because of Redis: a failed call answers {@link DedupClaim.Unavailable}, empty or
+ * nothing, counts a fallback, and the caller goes to the store. A degradation is logged as one WARN per
+ * log interval with the number of fallbacks, and one INFO when Redis answers again.
+ *
+ * <p>Redis need not be up at construction: lettuce cannot reconnect a connection it never had, so
+ * until the first connect succeeds a call starts a connect attempt (at most one per
+ * {@value #CONNECT_RETRY_MS} ms, waiting at most the command timeout for it) and otherwise falls back
+ * at once.
+ *
+ * <h2>Edge cases</h2>
+ * <ul>
+ *   <li>A claim whose {@code SET NX} loses but whose {@code GET} then finds no key (it expired or was
+ *       forgotten in between) answers {@code Unavailable}, counted as a miss: the store decides.</li>
+ *   <li>A value that does not parse (a dedup value that is no job id, a cached job that is no job
+ *       JSON, or the JSON of another job) is a miss and is deleted. The delete is not conditional: if
+ *       a writer replaced the value in between, that newer entry is lost, which costs one store read.</li>
+ *   <li>Arguments are not Redis failures: a null argument or a TTL under one millisecond throws
+ *       ({@link NullPointerException}, {@link IllegalArgumentException}) before Redis is touched.</li>
+ * </ul>
+ */
+public final class RedisFastPath implements FastPath, AutoCloseable {
+    /** Command timeout for {@link #connect(String)}: a fast path slower than this is no fast path. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(100);
+    /** At most one WARN per this interval while Redis is unusable. */
+    public static final Duration DEFAULT_LOG_INTERVAL = Duration.ofSeconds(30);
+
+    static final String DEDUP_PREFIX = "docpipe:dedup:";
+    static final String JOB_PREFIX = "docpipe:job:";
+    static final long CONNECT_TIMEOUT_MS = 500;
+    static final long CONNECT_RETRY_MS = 1000;
+    static final long MAX_RECONNECT_DELAY_MS = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisFastPath.class);
+    private static final DedupClaim CLAIMED = new DedupClaim.Claimed();
+    private static final DedupClaim UNAVAILABLE = new DedupClaim.Unavailable();
+
+    private final RedisURI uri;
+    private final Duration commandTimeout;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final OutageLog outages;
+    private final Logger log;
+    private final String target;
+
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder fallbacks = new LongAdder();
+
+    private final Object connectLock = new Object();
+    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile RedisCommands<String, String> commands;
+    private CompletableFuture<RedisCommands<String, String>> connecting;
+    private long nextConnectAttempt;
+    private String lastConnectError = "no connect attempt yet";
+    private volatile boolean closed;
+
+    /**
+     * A fast path on {@code redisUri} (e.g. {@code redis://host:6379}, {@code rediss://…} for TLS)
+     * with {@link #DEFAULT_TIMEOUT}.
+     *
+     * @throws IllegalArgumentException if the URI is malformed (an unreachable server is no error)
+     */
+    public static RedisFastPath connect(String redisUri) {
+        return connect(redisUri, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * A fast path on {@code redisUri} whose commands give up after {@code commandTimeout}.
+     *
+     * @throws IllegalArgumentException if the URI is malformed (an unreachable server is no error)
+     */
+    public static RedisFastPath connect(String redisUri, Duration commandTimeout) {
+        return new RedisFastPath(redisUri, commandTimeout, Clock.systemUTC(), DEFAULT_LOG_INTERVAL);
+    }
+
+    /** For tests: the clock and interval of the degradation log. */
+    public RedisFastPath(String redisUri, Duration commandTimeout, Clock clock, Duration logInterval) {
+        this(redisUri, commandTimeout, clock, logInterval, LOG);
+    }
+
+    RedisFastPath(String redisUri, Duration commandTimeout, Clock clock, Duration logInterval, Logger log) {
+        Objects.requireNonNull(redisUri, "redisUri");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(logInterval, "logInterval");
+        this.commandTimeout = positive(commandTimeout, "commandTimeout");
+        this.log = Objects.requireNonNull(log, "log");
+        this.uri = RedisURI.create(redisUri);
+        this.uri.setTimeout(commandTimeout);
+        this.target = uri.getHost() + ":" + uri.getPort();
+        this.outages = new OutageLog(log, clock, logInterval, target);
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofMillis(MAX_RECONNECT_DELAY_MS),
+                        2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(Duration.ofMillis(CONNECT_TIMEOUT_MS))
+                        .keepAlive(true)
+                        .build())
+                .build());
+        // Init time, not request time: give the first connect up to the connect timeout.
+        startConnect(Duration.ofMillis(CONNECT_TIMEOUT_MS));
+    }
+
+    @Override
+    public DedupClaim claimDedup(String dedupKey, JobId candidate, Duration ttl) {
+        String key = DEDUP_PREFIX + Objects.requireNonNull(dedupKey, "dedupKey");
+        Objects.requireNonNull(candidate, "candidate");
+        long px = millis(ttl);
+        RedisCommands<String, String> redis = commands();
+        if (redis == null) {
+            return notConnected(UNAVAILABLE);
+        }
+        try {
+            if ("OK".equals(redis.set(key, candidate.value(), SetArgs.Builder.nx().px(px)))) {
+                return used(misses, CLAIMED);
+            }
+            String holder = redis.get(key);
+            if (holder == null) {
+                return used(misses, UNAVAILABLE);
+            }
+            if (!JobId.isValid(holder)) {
+                redis.del(key);
+                log.warn("deleted corrupt dedup entry {} ({} chars)", key, holder.length());
+                return used(misses, UNAVAILABLE);
+            }
+            return used(hits, new DedupClaim.Existing(new JobId(holder)));
+        } catch (RuntimeException e) {
+            return failed(e, UNAVAILABLE);
+        }
+    }
+
+    @Override
+    public void rememberDedup(String dedupKey, JobId id, Duration ttl) {
+        String key = DEDUP_PREFIX + Objects.requireNonNull(dedupKey, "dedupKey");
+        String value = Objects.requireNonNull(id, "id").value();
+        long px = millis(ttl);
+        write(redis -> redis.set(key, value, SetArgs.Builder.px(px)));
+    }
+
+    @Override
+    public void forgetDedup(String dedupKey) {
+        String key = DEDUP_PREFIX + Objects.requireNonNull(dedupKey, "dedupKey");
+        write(redis -> redis.del(key));
+    }
+
+    @Override
+    public Optional<Job> cachedJob(JobId id) {
+        String key = JOB_PREFIX + Objects.requireNonNull(id, "id").value();
+        RedisCommands<String, String> redis = commands();
+        if (redis == null) {
+            return notConnected(Optional.empty());
+        }
+        try {
+            String json = redis.get(key);
+            if (json == null) {
+                return used(misses, Optional.empty());
+            }
+            Optional<Job> job = parse(json, id);
+            if (job.isEmpty()) {
+                redis.del(key);
+                log.warn("job {}: deleted corrupt status cache entry ({} chars)", id, json.length());
+                return used(misses, job);
+            }
+            return used(hits, job);
+        } catch (RuntimeException e) {
+            return failed(e, Optional.empty());
+        }
+    }
+
+    @Override
+    public void cacheJob(Job job, Duration ttl) {
+        String key = JOB_PREFIX + Objects.requireNonNull(job, "job").id().value();
+        String json = JobJson.write(job);
+        long px = millis(ttl);
+        write(redis -> redis.set(key, json, SetArgs.Builder.px(px)));
+    }
+
+    @Override
+    public void evictJob(JobId id) {
+        String key = JOB_PREFIX + Objects.requireNonNull(id, "id").value();
+        write(redis -> redis.del(key));
+    }
+
+    @Override
+    public Stats stats() {
+        return new Stats(hits.sum(), misses.sum(), fallbacks.sum());
+    }
+
+    /** Closes the connection and the client; later calls fall back. Never throws. */
+    @Override
+    public void close() {
+        closed = true;
+        StatefulRedisConnection<String, String> open;
+        synchronized (connectLock) {
+            lastConnectError = "closed";
+            open = connection;
+            commands = null;
+            connection = null;
+        }
+        try {
+            if (open != null) {
+                open.close();
+            }
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            log.warn("closing the Redis client for {} failed: {}", target, describe(e));
+        } finally {
+            resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---- connection ---------------------------------------------------------------------------
+
+    private RedisCommands<String, String> commands() {
+        RedisCommands<String, String> c = commands;
+        return c != null || closed ? c : startConnect(commandTimeout);
+    }
+
+    /**
+     * Starts a connect attempt if none is running and the last one is at least {@link #CONNECT_RETRY_MS}
+     * old, and waits up to {@code wait} for it. Other callers meanwhile fall back at once.
+     */
+    private RedisCommands<String, String> startConnect(Duration wait) {
+        CompletableFuture<RedisCommands<String, String>> attempt;
+        synchronized (connectLock) {
+            long now = System.nanoTime();
+            if (commands != null || closed) {
+                return commands;
+            }
+            if (connecting != null || now - nextConnectAttempt < 0) {
+                return null;
+            }
+            nextConnectAttempt = now + TimeUnit.MILLISECONDS.toNanos(CONNECT_RETRY_MS);
+            try {
+                attempt = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture()
+                        .handle(this::adopt);
+            } catch (RuntimeException e) {
+                lastConnectError = describe(e);
+                return null;
+            }
+            if (!attempt.isDone()) {
+                connecting = attempt;
+            }
+        }
+        try {
+            return attempt.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Completes a connect attempt: keeps the connection (or closes it if we were closed meanwhile). */
+    private RedisCommands<String, String> adopt(StatefulRedisConnection<String, String> opened, Throwable error) {
+        synchronized (connectLock) {
+            connecting = null;
+            if (error != null) {
+                lastConnectError = describe(error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error);
+                log.debug("connect to Redis {} failed: {}", target, lastConnectError);
+                return null;
+            }
+            if (closed) {
+                opened.closeAsync();
+                return null;
+            }
+            connection = opened;
+            commands = opened.sync();
+            log.info("connected to Redis {}", target);
+            return commands;
+        }
+    }
+
+    // ---- outcomes -----------------------------------------------------------------------------
+
+    private interface Write {
+        void run(RedisCommands<String, String> redis);
+    }
+
+    private void write(Write write) {
+        RedisCommands<String, String> redis = commands();
+        if (redis == null) {
+            notConnected(null);
+            return;
+        }
+        try {
+            write.run(redis);
+            outages.success();
+        } catch (RuntimeException e) {
+            failed(e, null);
+        }
+    }
+
+    private <T> T used(LongAdder counter, T answer) {
+        counter.increment();
+        outages.success();
+        return answer;
+    }
+
+    private <T> T notConnected(T answer) {
+        String why;
+        synchronized (connectLock) {
+            why = closed ? "closed" : "not connected yet (" + lastConnectError + ")";
+        }
+        return fellBack(why, answer);
+    }
+
+    private <T> T failed(RuntimeException e, T answer) {
+        return fellBack(describe(e), answer);
+    }
+
+    private <T> T fellBack(String why, T answer) {
+        fallbacks.increment();
+        outages.fallback(why);
+        return answer;
+    }
+
+    private static Optional<Job> parse(String json, JobId expected) {
+        try {
+            Job job = JobJson.read(json);
+            return job.id().equals(expected) ? Optional.of(job) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static long millis(Duration ttl) {
+        return positive(ttl, "ttl").toMillis();
+    }
+
+    private static Duration positive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.toMillis() < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1 ms, was " + d);
+        }
+        return d;
+    }
+}

@@ -1,0 +1,219 @@
+package dev.docpipe.adapter.s3;
+
+import dev.docpipe.job.DocpipeException;
+import dev.docpipe.job.ErrorCode;
+import dev.docpipe.port.BlobRef;
+import dev.docpipe.port.Blobs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * {@link Blobs} on Amazon S3 (or anything speaking its protocol: LocalStack, the s3proxy stand-in).
+ *
+ * <p>Services never see SDK types: a missing object is an empty result, every other failure
+ * (network, throttling, access denied, a missing bucket) is a {@link DocpipeException} with
+ * {@link ErrorCode#STORE_UNAVAILABLE}. ETags are returned without their quotes.
+ */
+public final class S3Blobs implements Blobs {
+    /** Set to {@code true} to address buckets as {@code endpoint/bucket/key} (stand-ins, LocalStack). */
+    public static final String PATH_STYLE_ENV = "DOCPIPE_S3_PATH_STYLE";
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3Blobs.class);
+    private static final int MAX_KEYS_PER_PAGE = 1000;
+
+    private final S3Client s3;
+    private final S3Presigner presigner;
+
+    public S3Blobs(S3Client s3, S3Presigner presigner) {
+        this.s3 = Objects.requireNonNull(s3, "s3");
+        this.presigner = Objects.requireNonNull(presigner, "presigner");
+    }
+
+    /**
+     * Clients built once from the SDK's standard environment: {@code AWS_REGION}, credentials,
+     * {@code AWS_ENDPOINT_URL_S3} / {@code AWS_ENDPOINT_URL}; path-style addressing when
+     * {@code DOCPIPE_S3_PATH_STYLE=true}. Call once per execution environment and keep the result.
+     */
+    public static S3Blobs fromEnvironment() {
+        return fromEnvironment(Boolean.parseBoolean(System.getenv(PATH_STYLE_ENV)));
+    }
+
+    static S3Blobs fromEnvironment(boolean pathStyle) {
+        S3Client s3 = S3Client.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .forcePathStyle(pathStyle)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .build();
+        S3Presigner presigner = S3Presigner.builder()
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build())
+                .build();
+        return new S3Blobs(s3, presigner);
+    }
+
+    @Override
+    public void put(BlobRef ref, byte[] bytes, String contentType, Map<String, String> metadata) {
+        Objects.requireNonNull(bytes, "bytes");
+        call(ref, () -> s3.putObject(b -> b.bucket(ref.bucket()).key(ref.key())
+                        .contentType(contentType)
+                        .metadata(metadata == null ? Map.of() : metadata),
+                RequestBody.fromBytes(bytes)));
+    }
+
+    @Override
+    public Optional<Blob> get(BlobRef ref) {
+        return callOrMissing(ref, () -> {
+            ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(b -> b.bucket(ref.bucket()).key(ref.key()));
+            GetObjectResponse r = object.response();
+            BlobInfo info = new BlobInfo(ref, r.contentLength(), unquote(r.eTag()), r.contentType(), r.metadata(),
+                    r.lastModified());
+            return new Blob(info, object.asByteArray());
+        });
+    }
+
+    @Override
+    public Optional<BlobInfo> head(BlobRef ref) {
+        return callOrMissing(ref, () -> {
+            HeadObjectResponse r = s3.headObject(b -> b.bucket(ref.bucket()).key(ref.key()));
+            return new BlobInfo(ref, r.contentLength(), unquote(r.eTag()), r.contentType(), r.metadata(),
+                    r.lastModified());
+        });
+    }
+
+    @Override
+    public void delete(BlobRef ref) {
+        call(ref, () -> s3.deleteObject(b -> b.bucket(ref.bucket()).key(ref.key())));
+    }
+
+    /**
+     * ListObjectsV2 pages until {@code limit} objects are collected. Listing carries no content type
+     * and no user metadata: those fields are null and empty; use {@link #head} when they matter.
+     */
+    @Override
+    public List<BlobInfo> list(String bucket, String prefix, String startAfter, int limit) {
+        Objects.requireNonNull(bucket, "bucket");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        List<BlobInfo> found = new ArrayList<>(Math.min(limit, MAX_KEYS_PER_PAGE));
+        String token = null;
+        do {
+            ListObjectsV2Request.Builder request = ListObjectsV2Request.builder()
+                    .bucket(bucket)
+                    .prefix(prefix)
+                    .maxKeys(Math.min(limit - found.size(), MAX_KEYS_PER_PAGE));
+            if (token != null) {
+                request.continuationToken(token);
+            } else if (startAfter != null && !startAfter.isEmpty()) {
+                request.startAfter(startAfter);
+            }
+            ListObjectsV2Response page = call(bucket, () -> s3.listObjectsV2(request.build()));
+            for (S3Object object : page.contents()) {
+                if (found.size() == limit) {
+                    break;
+                }
+                found.add(new BlobInfo(new BlobRef(bucket, object.key()), object.size(), unquote(object.eTag()),
+                        null, Map.of(), object.lastModified()));
+            }
+            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (token != null && found.size() < limit);
+        return found;
+    }
+
+    /** The content type is signed: the upload must send exactly this {@code Content-Type}. */
+    @Override
+    public URI presignPut(BlobRef ref, Duration expiry, String contentType) {
+        Objects.requireNonNull(contentType, "contentType");
+        return presigned(ref, () -> presigner.presignPutObject(p -> p.signatureDuration(expiry)
+                .putObjectRequest(o -> o.bucket(ref.bucket()).key(ref.key()).contentType(contentType))).url());
+    }
+
+    @Override
+    public URI presignGet(BlobRef ref, Duration expiry) {
+        return presigned(ref, () -> presigner.presignGetObject(p -> p.signatureDuration(expiry)
+                .getObjectRequest(o -> o.bucket(ref.bucket()).key(ref.key()))).url());
+    }
+
+    private static URI presigned(BlobRef ref, Supplier<URL> presign) {
+        URL url = call(ref, presign);
+        try {
+            return url.toURI();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("presigned URL for " + ref + " is not a URI", e);
+        }
+    }
+
+    private <T> Optional<T> callOrMissing(BlobRef ref, Supplier<T> action) {
+        try {
+            return Optional.of(action.get());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            // HEAD has no body, so a 404 carries no error code: missing key and missing bucket look alike.
+            // A GET of a missing bucket says NoSuchBucket and stays an error (configuration, not absence).
+            if (e.statusCode() == 404 && !isNoSuchBucket(e)) {
+                return Optional.empty();
+            }
+            throw unavailable(ref.toString(), e);
+        } catch (SdkException e) {
+            throw unavailable(ref.toString(), e);
+        }
+    }
+
+    private static boolean isNoSuchBucket(S3Exception e) {
+        return e.awsErrorDetails() != null && "NoSuchBucket".equals(e.awsErrorDetails().errorCode());
+    }
+
+    private static <T> T call(BlobRef ref, Supplier<T> action) {
+        return call(ref.toString(), action);
+    }
+
+    private static <T> T call(String target, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (SdkException e) {
+            throw unavailable(target, e);
+        }
+    }
+
+    /** The SDK exception stays the cause (for logs); its message names the bucket or object. */
+    private static DocpipeException unavailable(String target, SdkException cause) {
+        LOG.debug("object storage call on {} failed: {}", target, cause.toString());
+        return new DocpipeException(ErrorCode.STORE_UNAVAILABLE, "object storage unavailable", null, cause);
+    }
+
+    static String unquote(String etag) {
+        if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
+            return etag.substring(1, etag.length() - 1);
+        }
+        return etag;
+    }
+
+}

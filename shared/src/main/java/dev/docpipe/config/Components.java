@@ -1,0 +1,85 @@
+package dev.docpipe.config;
+
+import dev.docpipe.adapter.dynamodb.DynamoDbJobStore;
+import dev.docpipe.adapter.fastpath.NoFastPath;
+import dev.docpipe.adapter.postgres.PostgresJobStore;
+import dev.docpipe.adapter.redis.RedisFastPath;
+import dev.docpipe.adapter.s3.S3Blobs;
+import dev.docpipe.adapter.sqs.SqsStageQueues;
+import dev.docpipe.pipeline.DeadLetters;
+import dev.docpipe.pipeline.Intake;
+import dev.docpipe.pipeline.JobRegistry;
+import dev.docpipe.pipeline.JobTransitions;
+import dev.docpipe.pipeline.StageRunner;
+import dev.docpipe.pipeline.Sweeper;
+import dev.docpipe.port.Blobs;
+import dev.docpipe.port.FastPath;
+import dev.docpipe.port.JobStore;
+import dev.docpipe.port.StageQueues;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The adapters and services of one process, built from {@link Config}: in Lambda once per execution
+ * environment (a handler's no-arg constructor calls {@link #fromEnvironment()}); in tests and local
+ * mode from explicit adapters.
+ */
+public record Components(Config config, Clock clock, JobStore store, FastPath fastPath, Blobs blobs,
+                         StageQueues queues) {
+
+    private static Components fromEnv;
+
+    /** The process-wide components built from the environment, once. */
+    public static synchronized Components fromEnvironment() {
+        if (fromEnv == null) {
+            Config config = Config.fromEnv();
+            Clock clock = Clock.systemUTC();
+            fromEnv = new Components(config, clock, jobStore(config, clock), fastPath(config),
+                    S3Blobs.fromEnvironment(), SqsStageQueues.fromEnvironment());
+        }
+        return fromEnv;
+    }
+
+    public static JobStore jobStore(Config config, Clock clock) {
+        return switch (config.jobStore()) {
+            case DYNAMODB -> new DynamoDbJobStore(AwsClients.dynamoDb(), config.jobsTable(), clock);
+            case POSTGRES -> PostgresJobStore.connect(config.databaseUrl(), config.databasePoolSize(), clock);
+        };
+    }
+
+    public static FastPath fastPath(Config config) {
+        return config.redis()
+                .<FastPath>map(uri -> RedisFastPath.connect(uri, config.redisTimeout()))
+                .orElseGet(NoFastPath::new);
+    }
+
+    public JobTransitions transitions() {
+        return new JobTransitions(store, fastPath, config.statusCacheTtl());
+    }
+
+    public JobRegistry registry() {
+        return new JobRegistry(store, fastPath, clock, config.dedupTtl(), config.statusCacheTtl());
+    }
+
+    public Intake intake() {
+        return new Intake(registry(), transitions(), queues, clock, config.maxDocumentBytes(), config.retention());
+    }
+
+    public StageRunner stageRunner() {
+        return new StageRunner(transitions(), queues, clock, config.retention());
+    }
+
+    public DeadLetters deadLetters() {
+        return new DeadLetters(transitions(), clock, config.retention());
+    }
+
+    public Sweeper sweeper() {
+        return new Sweeper(transitions(), queues, clock, new Sweeper.Settings(config.queuedTimeout(),
+                config.stageTimeout(), config.maxRedrives(), 500, config.retention()));
+    }
+
+    public Duration retention() {
+        return config.retention();
+    }
+}

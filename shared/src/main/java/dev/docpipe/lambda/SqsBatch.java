@@ -1,0 +1,79 @@
+package dev.docpipe.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.docpipe.adapter.json.StageMessageJson;
+import dev.docpipe.port.StageMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Partial batch responses for SQS-triggered functions: every record is handled on its own, a
+ * record that throws is reported in {@code batchItemFailures} (and comes back), the others are
+ * acknowledged. One bad record never fails its batch.
+ */
+public final class SqsBatch {
+    private static final Logger LOG = LoggerFactory.getLogger(SqsBatch.class);
+
+    private SqsBatch() {
+    }
+
+    /** Handles one raw record; throwing reports it as failed. */
+    @FunctionalInterface
+    public interface RecordHandler {
+        void handle(SQSEvent.SQSMessage record);
+    }
+
+    /** Handles one stage message and the number of times SQS has delivered it. */
+    @FunctionalInterface
+    public interface StageHandler {
+        void handle(StageMessage message, int receiveCount);
+    }
+
+    public static SQSBatchResponse each(SQSEvent event, RecordHandler handler) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+        for (SQSEvent.SQSMessage record : records) {
+            try {
+                handler.handle(record);
+            } catch (RuntimeException e) {
+                LOG.warn("message {} failed and will be retried: {}", record.getMessageId(), e.toString());
+                failures.add(SQSBatchResponse.BatchItemFailure.builder()
+                        .withItemIdentifier(record.getMessageId()).build());
+            }
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    /**
+     * Decodes stage messages; a body that is not one is logged and acknowledged (retrying cannot fix it).
+     */
+    public static SQSBatchResponse stageMessages(SQSEvent event, StageHandler handler) {
+        return each(event, record -> {
+            StageMessage message;
+            try {
+                message = StageMessageJson.read(record.getBody());
+            } catch (IllegalArgumentException malformed) {
+                LOG.error("message {} is not a stage message; dropped: {}", record.getMessageId(), malformed.getMessage());
+                return;
+            }
+            handler.handle(message, receiveCount(record));
+        });
+    }
+
+    public static int receiveCount(SQSEvent.SQSMessage record) {
+        Map<String, String> attributes = record.getAttributes();
+        if (attributes == null) {
+            return 1;
+        }
+        try {
+            return Integer.parseInt(attributes.getOrDefault("ApproximateReceiveCount", "1"));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+}

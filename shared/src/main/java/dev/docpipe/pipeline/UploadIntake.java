@@ -1,0 +1,118 @@
+package dev.docpipe.pipeline;
+
+import dev.docpipe.job.DocpipeException;
+import dev.docpipe.job.Format;
+import dev.docpipe.job.Priority;
+import dev.docpipe.job.Source;
+import dev.docpipe.port.BlobRef;
+import dev.docpipe.port.Blobs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns an object that appeared under {@code uploads/} into a job (the ingest function, and the
+ * sweeper for uploads whose event never came). Bucket and key are untrusted: anything outside the
+ * configured bucket and prefix is ignored.
+ *
+ * <p>Key layout: {@code uploads/[<priority>/]<owner>/<name>}; a first segment naming a priority
+ * (high, default, low) is the priority. Object metadata {@code owner} and {@code priority} win over
+ * the key; {@code format} (html, markdown, text) is optional. The ETag is the content checksum, so
+ * the same bytes uploaded twice are one job (a multipart ETag depends on the part size).
+ */
+public final class UploadIntake {
+    private static final Logger LOG = LoggerFactory.getLogger(UploadIntake.class);
+    public static final String DEFAULT_OWNER = "default";
+
+    private final Blobs blobs;
+    private final Intake intake;
+    private final String bucket;
+
+    public UploadIntake(Blobs blobs, Intake intake, String bucket) {
+        this.blobs = blobs;
+        this.intake = intake;
+        this.bucket = bucket;
+    }
+
+    /** What happened to one notification. */
+    public enum Result { REGISTERED, IGNORED }
+
+    /** Handles one S3 notification (already URL-decoded key). */
+    public Result onEvent(String eventName, String eventBucket, String key, String traceId) {
+        if (eventName == null || !eventName.startsWith("ObjectCreated:")) {
+            LOG.debug("ignoring {} event", eventName);
+            return Result.IGNORED;
+        }
+        if (!bucket.equals(eventBucket) || key == null || !key.startsWith(WorkKeys.UPLOADS) || key.endsWith("/")) {
+            LOG.warn("ignoring an event for an object outside {}/{}", bucket, WorkKeys.UPLOADS);
+            return Result.IGNORED;
+        }
+        Optional<Blobs.BlobInfo> head = blobs.head(new BlobRef(bucket, key));
+        if (head.isEmpty()) {
+            LOG.info("upload {} is gone before ingest; ignoring", key);
+            return Result.IGNORED;
+        }
+        register(head.get(), traceId);
+        return Result.REGISTERED;
+    }
+
+    /** Registers an upload the caller has already looked at (the sweeper lists them). */
+    public JobRegistry.Registration register(Blobs.BlobInfo object, String traceId) {
+        String key = object.ref().key();
+        String[] segments = key.substring(WorkKeys.UPLOADS.length()).split("/");
+        Optional<Priority> prefixPriority = segments.length >= 3 ? priorityNamed(segments[0]) : Optional.empty();
+        int ownerIndex = prefixPriority.isPresent() ? 1 : 0;
+        String keyOwner = segments.length > ownerIndex + 1 ? segments[ownerIndex] : DEFAULT_OWNER;
+        Map<String, String> meta = object.metadata();
+        String owner = nonBlank(meta.get("owner")).orElse(keyOwner);
+        Priority priority = nonBlank(meta.get("priority")).flatMap(UploadIntake::priorityNamed)
+                .or(() -> prefixPriority).orElse(Priority.DEFAULT);
+        Format format = nonBlank(meta.get("format")).flatMap(UploadIntake::formatNamed).orElse(null);
+        String filename = segments[segments.length - 1];
+        JobRegistry.Registration r = intake.submit(new IntakeRequest(owner, Source.s3(bucket, key), filename, format,
+                priority, Map.of(), "etag:" + object.etag(), object.size(), traceId));
+        LOG.info("upload registered as job {} ({}, priority {})", r.job().id(), r.outcome(), priority.wire());
+        return r;
+    }
+
+    /**
+     * Registers uploads whose event never came: lists up to {@code limit} objects under
+     * {@code uploads/} after {@code startAfter} and registers those older than {@code settledBefore}
+     * (younger ones may still have their event in flight). Registration is idempotent (dedup), so an
+     * upload that already has its job costs one lookup.
+     *
+     * @return the key to continue after next time, or null when the listing reached the end
+     */
+    public String scan(String startAfter, int limit, java.time.Instant settledBefore) {
+        java.util.List<Blobs.BlobInfo> page = blobs.list(bucket, WorkKeys.UPLOADS, startAfter, limit);
+        for (Blobs.BlobInfo object : page) {
+            if (!object.ref().key().endsWith("/") && object.lastModified() != null
+                    && object.lastModified().isBefore(settledBefore)) {
+                register(object, "sweeper");
+            }
+        }
+        return page.size() < limit ? null : page.get(page.size() - 1).ref().key();
+    }
+
+    private static Optional<Priority> priorityNamed(String s) {
+        try {
+            return Optional.of(Priority.parse(s));
+        } catch (DocpipeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Format> formatNamed(String s) {
+        try {
+            return Optional.of(Format.parse(s));
+        } catch (DocpipeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> nonBlank(String s) {
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s.trim());
+    }
+}

@@ -1,0 +1,247 @@
+package dev.docpipe.adapter.redis;
+
+import dev.docpipe.adapter.json.JobJson;
+import dev.docpipe.job.ErrorCode;
+import dev.docpipe.job.Job;
+import dev.docpipe.job.JobChange;
+import dev.docpipe.job.JobError;
+import dev.docpipe.job.JobId;
+import dev.docpipe.job.JobResult;
+import dev.docpipe.job.JobStatus;
+import dev.docpipe.job.Stage;
+import dev.docpipe.port.FastPath.DedupClaim;
+import dev.docpipe.port.FastPath.Stats;
+import dev.docpipe.standins.RedisStandIn;
+import dev.docpipe.testing.Jobs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@link RedisFastPath} against a real redis-server. */
+class RedisFastPathIT {
+    private static final Duration TTL = Duration.ofMinutes(5);
+    /** Generous, so a busy build machine never turns a correctness test into a fallback. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private static RedisFastPath fastPath;
+    private static RedisClient rawClient;
+    private static StatefulRedisConnection<String, String> rawConnection;
+    private static RedisCommands<String, String> raw;
+
+    @BeforeAll
+    static void connect() {
+        RedisStandIn redis = RedisStandIn.shared();
+        fastPath = RedisFastPath.connect(redis.uri(), TIMEOUT);
+        rawClient = RedisClient.create(redis.uri());
+        rawConnection = rawClient.connect();
+        raw = rawConnection.sync();
+    }
+
+    @AfterAll
+    static void close() {
+        fastPath.close();
+        rawConnection.close();
+        rawClient.shutdown();
+    }
+
+    @Test
+    void claim_ofAFreeKey_isClaimed_andStoresTheCandidateUnderItsNamespacedKey() {
+        String key = dedupKey();
+        JobId candidate = newId();
+
+        assertThat(fastPath.claimDedup(key, candidate, TTL)).isEqualTo(new DedupClaim.Claimed());
+
+        assertThat(raw.get("docpipe:dedup:" + key)).isEqualTo(candidate.value());
+        assertThat(raw.pttl("docpipe:dedup:" + key)).isBetween(1L, TTL.toMillis());
+    }
+
+    @Test
+    void claim_ofAHeldKey_isExistingWithTheHolder_andCountsAHit() {
+        String key = dedupKey();
+        JobId first = newId();
+        fastPath.claimDedup(key, first, TTL);
+        Stats before = fastPath.stats();
+
+        DedupClaim second = fastPath.claimDedup(key, newId(), TTL);
+
+        assertThat(second).isEqualTo(new DedupClaim.Existing(first));
+        assertThat(raw.get("docpipe:dedup:" + key)).isEqualTo(first.value());
+        Stats after = fastPath.stats();
+        assertThat(after.hits()).isEqualTo(before.hits() + 1);
+        assertThat(after.fallbacks()).isEqualTo(before.fallbacks());
+    }
+
+    @Test
+    void remember_pointsTheKeyAtTheStoresDecision() {
+        String key = dedupKey();
+        JobId claimer = newId();
+        JobId owner = newId();
+        fastPath.claimDedup(key, claimer, TTL);
+
+        fastPath.rememberDedup(key, owner, TTL);
+
+        assertThat(fastPath.claimDedup(key, newId(), TTL)).isEqualTo(new DedupClaim.Existing(owner));
+        assertThat(raw.pttl("docpipe:dedup:" + key)).isBetween(1L, TTL.toMillis());
+    }
+
+    @Test
+    void forget_freesTheKey_forTheNextClaim() {
+        String key = dedupKey();
+        fastPath.claimDedup(key, newId(), TTL);
+
+        fastPath.forgetDedup(key);
+
+        assertThat(raw.exists("docpipe:dedup:" + key)).isZero();
+        assertThat(fastPath.claimDedup(key, newId(), TTL)).isEqualTo(new DedupClaim.Claimed());
+    }
+
+    @Test
+    void cache_roundTripsAFullJob() {
+        Instant t0 = Instant.parse("2025-03-01T10:15:30.123456Z");
+        Job queued = Jobs.queued("owner-1", t0);
+        Job failed = queued
+                .apply(JobChange.to(JobStatus.RUNNING, t0.plusSeconds(1)).stage(Stage.PARSE).progress(10)
+                        .stamp("parse.started", t0.plusSeconds(1)).build())
+                .apply(JobChange.to(JobStatus.FAILED, t0.plusSeconds(2))
+                        .error(new JobError(ErrorCode.UNSUPPORTED_CONTENT, "not a document: ünïcödé \"quoted\""))
+                        .expiresAt(t0.plusSeconds(86_400)).build());
+        Job withResult = new Job(failed.id(), failed.owner(), failed.source(), failed.filename(), failed.format(),
+                failed.priority(), Map.of("pageSize", "A4", "margin", "2cm"), failed.dedupKey(), failed.status(),
+                Stage.STORE, 100, 3, failed.createdAt(), failed.updatedAt(), failed.timestamps(), failed.error(),
+                new JobResult("s3://results/" + failed.id() + ".pdf", 4, 12_345L), failed.expiresAt());
+
+        fastPath.cacheJob(withResult, TTL);
+
+        assertThat(fastPath.cachedJob(withResult.id())).contains(withResult);
+        assertThat(raw.pttl("docpipe:job:" + withResult.id())).isBetween(1L, TTL.toMillis());
+    }
+
+    @Test
+    void cachedJob_ofAnUncachedJob_isEmpty_andCountsAMiss() {
+        Stats before = fastPath.stats();
+
+        assertThat(fastPath.cachedJob(newId())).isEmpty();
+
+        assertThat(fastPath.stats().misses()).isEqualTo(before.misses() + 1);
+        assertThat(fastPath.stats().fallbacks()).isEqualTo(before.fallbacks());
+    }
+
+    @Test
+    void evict_removesTheCachedJob() {
+        Job job = Jobs.queued("owner-1", Instant.now());
+        fastPath.cacheJob(job, TTL);
+
+        fastPath.evictJob(job.id());
+
+        assertThat(fastPath.cachedJob(job.id())).isEmpty();
+    }
+
+    @Test
+    void entries_expireAfterTheirTtl() throws InterruptedException {
+        String key = dedupKey();
+        Job job = Jobs.queued("owner-1", Instant.now());
+        Duration shortTtl = Duration.ofMillis(300);
+        assertThat(fastPath.claimDedup(key, newId(), shortTtl)).isEqualTo(new DedupClaim.Claimed());
+        fastPath.cacheJob(job, shortTtl);
+        assertThat(fastPath.cachedJob(job.id())).isPresent();
+
+        Thread.sleep(shortTtl.toMillis() + 200);
+
+        assertThat(fastPath.cachedJob(job.id())).isEmpty();
+        assertThat(fastPath.claimDedup(key, newId(), TTL)).isEqualTo(new DedupClaim.Claimed());
+    }
+
+    @Test
+    void corruptCachedValues_areMisses_andAreDeleted() {
+        Job other = Jobs.queued("owner-2", Instant.now());
+        String otherJson = JobJson.write(other);
+        // Not JSON, JSON of no job, a job cut short, a job with an unknown status, the JSON of another job.
+        List<String> corrupt = List.of("not json", "{}", "{\"id\":\"nope\"}", "[1,2]",
+                otherJson.substring(0, otherJson.length() / 2), otherJson.replace("QUEUED", "NO_SUCH_STATUS"),
+                otherJson);
+        for (String value : corrupt) {
+            JobId id = newId();
+            raw.set("docpipe:job:" + id, value);
+            Stats before = fastPath.stats();
+
+            assertThat(fastPath.cachedJob(id)).as(value).isEmpty();
+
+            assertThat(raw.exists("docpipe:job:" + id)).as(value).isZero();
+            assertThat(fastPath.stats().misses()).as(value).isEqualTo(before.misses() + 1);
+            assertThat(fastPath.stats().fallbacks()).as(value).isEqualTo(before.fallbacks());
+        }
+    }
+
+    @Test
+    void corruptDedupValue_isUnavailable_andIsDeleted_soTheNextClaimWins() {
+        String key = dedupKey();
+        raw.set("docpipe:dedup:" + key, "garbage");
+
+        assertThat(fastPath.claimDedup(key, newId(), TTL)).isEqualTo(new DedupClaim.Unavailable());
+
+        assertThat(raw.exists("docpipe:dedup:" + key)).isZero();
+        assertThat(fastPath.claimDedup(key, newId(), TTL)).isEqualTo(new DedupClaim.Claimed());
+    }
+
+    @Test
+    void concurrentClaimsOfOneKey_haveExactlyOneWinner_andEveryOtherSeesIt() throws Exception {
+        int threads = 32;
+        String key = dedupKey();
+        List<JobId> candidates = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            candidates.add(newId());
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<DedupClaim>> answers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            for (JobId candidate : candidates) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return fastPath.claimDedup(key, candidate, TTL);
+                }));
+            }
+            go.countDown();
+            List<DedupClaim> claims = new ArrayList<>();
+            for (Future<DedupClaim> answer : answers) {
+                claims.add(answer.get());
+            }
+
+            List<Integer> winners = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                if (claims.get(i) instanceof DedupClaim.Claimed) {
+                    winners.add(i);
+                }
+            }
+            assertThat(winners).hasSize(1);
+            JobId winner = candidates.get(winners.getFirst());
+            assertThat(claims).filteredOn(c -> !(c instanceof DedupClaim.Claimed))
+                    .hasSize(threads - 1)
+                    .allSatisfy(c -> assertThat(c).isEqualTo(new DedupClaim.Existing(winner)));
+            assertThat(raw.get("docpipe:dedup:" + key)).isEqualTo(winner.value());
+        }
+    }
+
+    private static String dedupKey() {
+        return "v1:test-" + UUID.randomUUID() + ":0123456789abcdef";
+    }
+
+    private static JobId newId() {
+        return JobId.newId(Instant.now());
+    }
+}
