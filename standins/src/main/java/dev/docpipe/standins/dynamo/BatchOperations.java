@@ -249,8 +249,8 @@ final class BatchOperations {
                     } else if (writeRequest.has("DeleteRequest") && !writeRequest.has("PutRequest")) {
                         change = Database.Change.delete(table, table.validatedKey(writeRequest.get("DeleteRequest").get("Key")));
                     } else {
-                        throw DynamoException.validation("Supplied AttributeValue has more than one datatypes set, "
-                                + "must contain exactly one of the supported datatypes");
+                        throw DynamoException.validation("1 validation error detected: a WriteRequest must contain "
+                                + "exactly one of PutRequest or DeleteRequest");
                     }
                     if (!seen.add(new ItemIdentity(table.name(), table.storeKey(change.key())))) {
                         throw DynamoException.validation("Provided list of item keys contains duplicates");

@@ -48,7 +48,7 @@ final class DynamoHttpHandler implements HttpHandler {
             } catch (DynamoException e) {
                 status = e.status();
                 reply = e.body();
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException | StackOverflowError e) {
                 LOG.error("DynamoDB stand-in failed on {}", exchange.getRequestHeaders().getFirst("X-Amz-Target"), e);
                 DynamoException internal = DynamoException.internal("Internal server error: " + e);
                 status = internal.status();

@@ -57,6 +57,7 @@ final class ExpressionParser {
     private static final Set<String> UPDATE_FUNCTIONS = Set.of("if_not_exists", "list_append");
     private static final Set<String> CLAUSES = Set.of("SET", "REMOVE", "ADD", "DELETE");
     private static final int MAX_IN_OPERANDS = 100;
+    private static final int MAX_NESTING = 100;
 
     private final String text;
     private final String kind;
@@ -64,6 +65,7 @@ final class ExpressionParser {
     private final boolean update;
     private final List<Token> tokens;
     private int position;
+    private int nesting;
 
     private ExpressionParser(String text, String kind, ExpressionContext context, boolean update) {
         this.text = text;
@@ -169,14 +171,19 @@ final class ExpressionParser {
     private Condition notCondition() {
         if (peek().isKeyword("NOT")) {
             next();
-            return new Not(notCondition());
+            enter();
+            Condition negated = notCondition();
+            nesting--;
+            return new Not(negated);
         }
         return primaryCondition();
     }
 
     private Condition primaryCondition() {
         if (accept(Type.LPAREN)) {
+            enter();
             Condition inner = orCondition();
+            nesting--;
             expect(Type.RPAREN);
             return inner;
         }
@@ -227,6 +234,12 @@ final class ExpressionParser {
             throw invalid("The function is not allowed to be used this way in an expression; function: " + call.name());
         }
         throw syntaxError(operator);
+    }
+
+    private void enter() {
+        if (++nesting > MAX_NESTING) {
+            throw invalid("The expression has too many nested levels");
+        }
     }
 
     private void validateBooleanFunction(FunctionCall call) {
@@ -350,12 +363,14 @@ final class ExpressionParser {
     private FunctionCall functionCall() {
         String name = next().text();
         expect(Type.LPAREN);
+        enter();
         List<Operand> args = new ArrayList<>();
         if (!peek().is(Type.RPAREN)) {
             do {
                 args.add(operand());
             } while (accept(Type.COMMA));
         }
+        nesting--;
         expect(Type.RPAREN);
         return new FunctionCall(name, List.copyOf(args));
     }

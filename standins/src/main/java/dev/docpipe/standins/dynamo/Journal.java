@@ -159,11 +159,23 @@ final class Journal implements AutoCloseable {
         line.setAll(record);
         byte[] json = mapper.writeValueAsBytes(line);
         ByteBuffer buffer = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
-        while (buffer.hasRemaining()) {
-            journal.write(buffer);
-        }
-        if (fsync) {
-            journal.force(false);
+        long start = journal.position();
+        try {
+            while (buffer.hasRemaining()) {
+                journal.write(buffer);
+            }
+            if (fsync) {
+                journal.force(false);
+            }
+        } catch (IOException e) {
+            // never leave a torn line in the middle of the journal: later lines would make it unreadable
+            try {
+                journal.truncate(start);
+                journal.position(start);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
         }
         sequence++;
     }

@@ -48,10 +48,11 @@ final class KeyCondition {
         Condition condition = ExpressionParser.parseCondition(text, KIND, context);
         List<Condition> conditions = condition instanceof And and ? List.of(and.left(), and.right()) : List.of(condition);
         KeySchema keys = view.keys();
+        List<Part> parts = conditions.stream().map(KeyCondition::part).toList();
+        boolean hashGiven = parts.stream().anyMatch(p -> p.attribute().equals(keys.hashName()));
         Part hashPart = null;
         Part rangePart = null;
-        for (Condition c : conditions) {
-            Part part = part(c);
+        for (Part part : parts) {
             if (part.attribute().equals(keys.hashName())) {
                 if (hashPart != null) {
                     throw DynamoException.validation("KeyConditionExpressions must only contain one condition per key");
@@ -67,7 +68,7 @@ final class KeyCondition {
                 rangePart = part;
             } else {
                 throw DynamoException.validation("Query condition missed key schema element: "
-                        + (hashPart == null && conditions.size() == 1 ? keys.hashName() : part.attribute()));
+                        + (hashGiven && keys.hasRange() ? keys.rangeName() : keys.hashName()));
             }
         }
         if (hashPart == null) {
