@@ -1,0 +1,84 @@
+package dev.docpipe.standins.sqs;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@link SqsStandIn}: loopback server, AWS-like ARNs, and what its data directory keeps across a restart. */
+class SqsStandInTest {
+    /** One directory for the class: ElasticMQ's storage is one per JVM. */
+    @TempDir
+    static Path data;
+
+    @Test
+    void servesSqsOnLoopbackWithAwsLikeArns() {
+        try (SqsStandIn server = SqsStandIn.start()) {
+            assertThat(server.endpoint().getHost()).isEqualTo("127.0.0.1");
+            assertThat(server.port()).isPositive();
+            SqsClient sqs = server.client();
+
+            String url = sqs.createQueue(r -> r.queueName("plain")).queueUrl();
+            String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+
+            assertThat(url).endsWith("/000000000000/plain");
+            assertThat(arn).isEqualTo("arn:aws:sqs:us-east-1:000000000000:plain");
+            assertThat(server.dataDirectory()).isNull();
+        }
+    }
+
+    @Test
+    void aDataDirectoryKeepsQueuesAndMessagesAcrossARestart() {
+        String dlqArn;
+        try (SqsStandIn first = SqsStandIn.builder().dataDirectory(data).start()) {
+            SqsClient sqs = first.client();
+            String dlqUrl = sqs.createQueue(r -> r.queueName("kept-dlq")).queueUrl();
+            dlqArn = sqs.getQueueAttributes(r -> r.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            String url = sqs.createQueue(r -> r.queueName("kept").attributes(Map.of(
+                    QueueAttributeName.VISIBILITY_TIMEOUT, "1",
+                    QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":5}")))
+                    .queueUrl();
+            sqs.sendMessage(r -> r.queueUrl(url).messageBody("survivor"));
+            sqs.sendMessage(r -> r.queueUrl(url).messageBody("deleted"));
+            List<Message> received = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)).messages();
+            assertThat(received).hasSize(2);
+            received.stream().filter(m -> m.body().equals("deleted"))
+                    .forEach(m -> sqs.deleteMessage(d -> d.queueUrl(url).receiptHandle(m.receiptHandle())));
+        }
+
+        try (SqsStandIn second = SqsStandIn.builder().dataDirectory(data).start()) {
+            SqsClient sqs = second.client();
+            String url = sqs.getQueueUrl(r -> r.queueName("kept")).queueUrl();
+            Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(url)
+                    .attributeNames(QueueAttributeName.ALL)).attributes();
+            assertThat(attributes.get(QueueAttributeName.REDRIVE_POLICY)).contains(dlqArn).contains("5");
+            assertThat(attributes.get(QueueAttributeName.VISIBILITY_TIMEOUT)).isEqualTo("1");
+
+            List<Message> again = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(3)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
+            assertThat(again).extracting(Message::body).containsExactly("survivor");
+            assertThat(again.get(0).attributes()).containsEntry(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "2");
+        }
+    }
+
+    @Test
+    void oneJvmPersistsToOneDirectoryOnly() {
+        try (SqsStandIn server = SqsStandIn.builder().dataDirectory(data).start()) {
+            assertThat(server.dataDirectory()).isEqualTo(data.toAbsolutePath().normalize());
+        }
+        assertThatThrownBy(() -> SqsStandIn.builder().dataDirectory(data.resolve("other")).start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("one per JVM");
+    }
+}
