@@ -51,7 +51,7 @@ class S3BlobsIT {
 
     @BeforeAll
     static void start() {
-        server = S3StandIn.builder().port(0).credentials("test", "test").build().start();
+        server = S3StandIn.shared();
         server.createBucket(BUCKET);
         s3 = server.newClient();
         presigner = server.newPresigner();
@@ -64,7 +64,6 @@ class S3BlobsIT {
         http.close();
         presigner.close();
         s3.close();
-        server.close();
     }
 
     @Test

@@ -1,0 +1,13 @@
+package dev.docpipe.function.parse.fetch;
+
+import java.net.InetAddress;
+
+/**
+ * Which addresses a fetch may connect to. Production uses {@link PublicAddressPolicy}; tests widen it to
+ * a single loopback address that stands in for a public server.
+ */
+@FunctionalInterface
+public interface AddressPolicy {
+
+    boolean allows(InetAddress address);
+}

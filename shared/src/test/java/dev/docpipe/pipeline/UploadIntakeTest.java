@@ -1,0 +1,90 @@
+package dev.docpipe.pipeline;
+
+import dev.docpipe.job.Format;
+import dev.docpipe.job.Job;
+import dev.docpipe.job.Priority;
+import dev.docpipe.port.BlobRef;
+import dev.docpipe.testing.InMemoryBlobs;
+import dev.docpipe.testing.InMemoryFastPath;
+import dev.docpipe.testing.InMemoryJobStore;
+import dev.docpipe.testing.MutableClock;
+import dev.docpipe.testing.RecordingQueues;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UploadIntakeTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    private final InMemoryJobStore store = new InMemoryJobStore(clock);
+    private final InMemoryFastPath fastPath = new InMemoryFastPath();
+    private final InMemoryBlobs blobs = new InMemoryBlobs();
+    private final RecordingQueues queues = new RecordingQueues();
+    private final UploadIntake uploads = new UploadIntake(blobs, new Intake(
+            new JobRegistry(store, fastPath, clock, Duration.ofDays(1), Duration.ofHours(1)),
+            new JobTransitions(store, fastPath, Duration.ofHours(1)), queues, clock, 1_000_000, Duration.ofDays(7)),
+            "docpipe");
+
+    private Job onlyJobOf(String owner) {
+        return store.listByOwner(owner, dev.docpipe.port.JobQuery.all(10)).items().get(0);
+    }
+
+    @Test
+    void priorityAndOwnerComeFromTheKey() {
+        blobs.put(new BlobRef("docpipe", "uploads/high/alice/report.md"), "# hi".getBytes(), "text/markdown", Map.of());
+
+        assertThat(uploads.onEvent("ObjectCreated:Put", "docpipe", "uploads/high/alice/report.md", "m1"))
+                .isEqualTo(UploadIntake.Result.REGISTERED);
+
+        Job job = onlyJobOf("alice");
+        assertThat(job.owner()).isEqualTo("alice");
+        assertThat(job.priority()).isEqualTo(Priority.HIGH);
+        assertThat(job.filename()).isEqualTo("report.md");
+        assertThat(job.source().location()).isEqualTo("s3://docpipe/uploads/high/alice/report.md");
+    }
+
+    @Test
+    void metadataWinsOverTheKey_andAnOwnerlessKeyHasTheDefaultOwner() {
+        blobs.put(new BlobRef("docpipe", "uploads/notes.txt"), "x".getBytes(), "text/plain",
+                Map.of("priority", "low", "format", "markdown"));
+        blobs.put(new BlobRef("docpipe", "uploads/bob/a.txt"), "y".getBytes(), "text/plain", Map.of("owner", "carol"));
+
+        uploads.onEvent("ObjectCreated:Put", "docpipe", "uploads/notes.txt", "m1");
+        uploads.onEvent("ObjectCreated:CompleteMultipartUpload", "docpipe", "uploads/bob/a.txt", "m2");
+
+        Job notes = store.listByOwner(UploadIntake.DEFAULT_OWNER, dev.docpipe.port.JobQuery.all(5)).items().get(0);
+        assertThat(notes.priority()).isEqualTo(Priority.LOW);
+        assertThat(notes.format()).isEqualTo(Format.MARKDOWN);
+        assertThat(store.listByOwner("carol", dev.docpipe.port.JobQuery.all(5)).items()).hasSize(1);
+        assertThat(store.listByOwner("bob", dev.docpipe.port.JobQuery.all(5)).items()).isEmpty();
+    }
+
+    @Test
+    void eventsOutsideTheBucketOrPrefixOrNotCreations_areIgnored() {
+        blobs.put(new BlobRef("docpipe", "work/x/document.xhtml"), "x".getBytes(), "text/plain", Map.of());
+        blobs.put(new BlobRef("docpipe", "uploads/alice/a.html"), "x".getBytes(), "text/html", Map.of());
+
+        assertThat(uploads.onEvent("ObjectCreated:Put", "docpipe", "work/x/document.xhtml", "m")).isEqualTo(UploadIntake.Result.IGNORED);
+        assertThat(uploads.onEvent("ObjectCreated:Put", "elsewhere", "uploads/alice/a.html", "m")).isEqualTo(UploadIntake.Result.IGNORED);
+        assertThat(uploads.onEvent("ObjectRemoved:Delete", "docpipe", "uploads/alice/a.html", "m")).isEqualTo(UploadIntake.Result.IGNORED);
+        assertThat(uploads.onEvent("ObjectCreated:Put", "docpipe", "uploads/alice/gone.html", "m")).isEqualTo(UploadIntake.Result.IGNORED);
+        assertThat(queues.sent()).isEmpty();
+    }
+
+    @Test
+    void scan_registersSettledUploadsWithoutAnEventOnce() {
+        blobs.putAt(new BlobRef("docpipe", "uploads/alice/old.html"), "<p>old</p>".getBytes(), Map.of(),
+                clock.instant().minus(Duration.ofMinutes(30)));
+        blobs.putAt(new BlobRef("docpipe", "uploads/alice/new.html"), "<p>new</p>".getBytes(), Map.of(), clock.instant());
+
+        assertThat(uploads.scan(null, 10, clock.instant().minus(Duration.ofMinutes(5)))).isNull();
+        uploads.scan(null, 10, clock.instant().minus(Duration.ofMinutes(5)));
+
+        assertThat(store.listByOwner("alice", dev.docpipe.port.JobQuery.all(10)).items())
+                .extracting(Job::filename).containsExactly("old.html");
+        assertThat(queues.sent()).hasSize(1);
+    }
+}
