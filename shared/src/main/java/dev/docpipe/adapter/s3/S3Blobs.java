@@ -203,7 +203,7 @@ public final class S3Blobs implements Blobs {
         }
     }
 
-    /** The SDK exception stays the cause (for logs); its message names the bucket or object. */
+    /** The SDK exception stays the cause, for logs; services only see the code. */
     private static DocpipeException unavailable(String target, SdkException cause) {
         LOG.debug("object storage call on {} failed: {}", target, cause.toString());
         return new DocpipeException(ErrorCode.STORE_UNAVAILABLE, "object storage unavailable", null, cause);
