@@ -33,7 +33,8 @@ public final class ParseHandler implements RequestHandler<SQSEvent, SQSBatchResp
         this.service = service;
     }
 
-    private static ConvertLimits limits(long maxBytes) {
+    /** The default conversion limits with the configured document size. */
+    public static ConvertLimits limits(long maxBytes) {
         ConvertLimits defaults = ConvertLimits.defaults();
         return new ConvertLimits(maxBytes, defaults.maxDepth(), defaults.maxElements());
     }

@@ -1,0 +1,37 @@
+package dev.docpipe.function.render;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.docpipe.config.Components;
+import dev.docpipe.function.render.pdf.PdfRenderer;
+import dev.docpipe.function.render.pdf.RenderLimits;
+import dev.docpipe.lambda.SqsBatch;
+import dev.docpipe.pipeline.StageRunner;
+import dev.docpipe.pipeline.WorkKeys;
+
+/** SQS-triggered (render-high/default/low). The renderer, with its parsed fonts, lives as long as the container. */
+public final class RenderHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private final StageRunner runner;
+    private final RenderService service;
+
+    public RenderHandler() {
+        this(Components.fromEnvironment());
+    }
+
+    public RenderHandler(Components c) {
+        this(c.stageRunner(), new RenderService(c.blobs(), new WorkKeys(c.config().bucket()),
+                new PdfRenderer(new RenderLimits(c.config().maxPages(), c.config().renderTimeout()))));
+    }
+
+    public RenderHandler(StageRunner runner, RenderService service) {
+        this.runner = runner;
+        this.service = service;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        return SqsBatch.stageMessages(event, (message, receives) -> runner.run(message, service));
+    }
+}

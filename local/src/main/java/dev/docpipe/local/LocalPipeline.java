@@ -1,0 +1,311 @@
+package dev.docpipe.local;
+
+import dev.docpipe.adapter.dynamodb.DynamoDbJobStore;
+import dev.docpipe.adapter.dynamodb.DynamoDbTables;
+import dev.docpipe.adapter.fastpath.NoFastPath;
+import dev.docpipe.adapter.postgres.PostgresJobStore;
+import dev.docpipe.adapter.redis.RedisFastPath;
+import dev.docpipe.adapter.s3.S3Blobs;
+import dev.docpipe.adapter.sqs.SqsQueueSetup;
+import dev.docpipe.adapter.sqs.SqsStageQueues;
+import dev.docpipe.config.Components;
+import dev.docpipe.config.Config;
+import dev.docpipe.config.QueueNames;
+import dev.docpipe.function.deadletter.DeadLetterHandler;
+import dev.docpipe.function.ingest.IngestHandler;
+import dev.docpipe.function.parse.ParseHandler;
+import dev.docpipe.function.render.RenderHandler;
+import dev.docpipe.function.store.StoreHandler;
+import dev.docpipe.function.sweeper.SweeperService;
+import dev.docpipe.job.Stage;
+import dev.docpipe.pipeline.UploadIntake;
+import dev.docpipe.pipeline.WorkKeys;
+import dev.docpipe.port.FastPath;
+import dev.docpipe.port.JobStore;
+import dev.docpipe.standins.PostgresStandIn;
+import dev.docpipe.standins.RedisStandIn;
+import dev.docpipe.standins.dynamo.DynamoStandIn;
+import dev.docpipe.standins.lambda.SqsEventSourcePoller;
+import dev.docpipe.standins.s3.S3StandIn;
+import dev.docpipe.standins.s3.S3ToSqsBridge;
+import dev.docpipe.standins.sqs.SqsStandIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.docpipe.function.parse.ParseService;
+import dev.docpipe.function.parse.convert.DocumentConverter;
+import dev.docpipe.function.parse.fetch.FetchPolicy;
+import dev.docpipe.function.parse.fetch.UrlFetcher;
+import dev.docpipe.port.Blobs;
+import dev.docpipe.port.StageQueues;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole pipeline on one machine: S3 (s3proxy), SQS (ElasticMQ), the job store (the
+ * DynamoDB-protocol stand-in or PostgreSQL) and optionally redis-server, all on 127.0.0.1; the
+ * Lambda handler classes of every function driven by the event-source-mapping emulation; the S3
+ * upload notification bridge; the sweeper on a timer. The same objects AWS would run, only the
+ * endpoints differ.
+ */
+public final class LocalPipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalPipeline.class);
+    public static final String BUCKET = "docpipe";
+    public static final String TABLE = "docpipe-jobs";
+
+    /**
+     * Hooks for tests that inject faults: each adapter or handler is passed through its decorator.
+     * {@code fetchPolicy} null means the production policy (public internet only).
+     */
+    public record Hooks(UnaryOperator<StageQueues> queues, UnaryOperator<Blobs> blobs,
+                        BiFunction<String, RequestHandler<SQSEvent, SQSBatchResponse>, RequestHandler<SQSEvent, SQSBatchResponse>> handlers,
+                        FetchPolicy fetchPolicy) {
+        public static Hooks none() {
+            return new Hooks(UnaryOperator.identity(), UnaryOperator.identity(), (name, h) -> h, null);
+        }
+    }
+
+    /** How to run it. {@code dataDirectory} null keeps everything in memory. */
+    public record Options(Path dataDirectory, Config.StoreKind store, boolean redis, int maxReceiveCount,
+                          Duration visibilityTimeout, Duration sweepInterval, Map<String, String> settings,
+                          int renderWorkers, Hooks hooks) {
+        public static Options inMemory(Config.StoreKind store, boolean redis) {
+            return new Options(null, store, redis, 5, Duration.ofSeconds(30), Duration.ofSeconds(30), Map.of(), 2,
+                    Hooks.none());
+        }
+
+        public Options withSettings(Map<String, String> more) {
+            return new Options(dataDirectory, store, redis, maxReceiveCount, visibilityTimeout, sweepInterval, more,
+                    renderWorkers, hooks);
+        }
+
+        public Options withRedrive(int receives, Duration visibility) {
+            return new Options(dataDirectory, store, redis, receives, visibility, sweepInterval, settings, renderWorkers,
+                    hooks);
+        }
+
+        public Options withSweepInterval(Duration interval) {
+            return new Options(dataDirectory, store, redis, maxReceiveCount, visibilityTimeout, interval, settings,
+                    renderWorkers, hooks);
+        }
+
+        public Options withHooks(Hooks value) {
+            return new Options(dataDirectory, store, redis, maxReceiveCount, visibilityTimeout, sweepInterval, settings,
+                    renderWorkers, value);
+        }
+    }
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Map<String, Supplier<SqsEventSourcePoller>> functions = new LinkedHashMap<>();
+    private final Map<String, SqsEventSourcePoller> running = new LinkedHashMap<>();
+    private S3StandIn s3;
+    private SqsStandIn sqs;
+    private RedisStandIn redis;
+    private Components components;
+    private SweeperService sweeper;
+    private ScheduledExecutorService timer;
+
+    private LocalPipeline() {
+    }
+
+    public static LocalPipeline start(Options options) {
+        LocalPipeline p = new LocalPipeline();
+        try {
+            p.boot(options);
+            return p;
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    private void boot(Options o) {
+        Path data = o.dataDirectory();
+        S3StandIn.Builder s3Builder = S3StandIn.builder().port(0);
+        SqsStandIn.Builder sqsBuilder = SqsStandIn.builder().port(0);
+        if (data != null) {
+            s3Builder.dataDirectory(data.resolve("s3"));
+            sqsBuilder.dataDirectory(data.resolve("sqs"));
+        }
+        s3 = track(s3Builder.build().start());
+        s3.createBucket(BUCKET);
+        sqs = track(sqsBuilder.start());
+        SqsClient sqsClient = sqs.client();
+        QueueNames names = new QueueNames(QueueNames.DEFAULT_PREFIX);
+        Map<String, String> urls = SqsQueueSetup.createAll(sqsClient, names, o.maxReceiveCount(), o.visibilityTimeout());
+
+        Map<String, String> env = new HashMap<>();
+        env.put("DOCPIPE_JOB_STORE", o.store().name().toLowerCase());
+        env.put("DOCPIPE_JOBS_TABLE", TABLE);
+        env.put("DOCPIPE_BUCKET", BUCKET);
+        env.putAll(o.settings());
+        Clock clock = Clock.systemUTC();
+        JobStore store = switch (o.store()) {
+            case DYNAMODB -> {
+                DynamoStandIn.Builder dynamoBuilder = DynamoStandIn.builder().port(0).ttlSweepInterval(Duration.ofMinutes(1));
+                if (data != null) {
+                    dynamoBuilder.dataDirectory(data.resolve("dynamodb"));
+                }
+                DynamoStandIn dynamo = track(dynamoBuilder.build().start());
+                DynamoDbClient client = track(DynamoDbClient.builder().endpointOverride(dynamo.endpoint())
+                        .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                        .build());
+                DynamoDbTables.createJobsTable(client, TABLE);
+                yield new DynamoDbJobStore(client, TABLE, clock);
+            }
+            case POSTGRES -> {
+                PostgresStandIn pg = track(PostgresStandIn.start(data == null ? null : data.resolve("postgres")));
+                env.put("DOCPIPE_DATABASE_URL", pg.jdbcUrl());
+                yield track(PostgresJobStore.connect(pg.jdbcUrl(), 16, clock));
+            }
+        };
+        FastPath fastPath = new NoFastPath();
+        if (o.redis()) {
+            redis = track(RedisStandIn.startNew());
+            env.put("DOCPIPE_REDIS_URL", redis.uri());
+            fastPath = track(RedisFastPath.connect(redis.uri(), Duration.ofMillis(100)));
+        }
+        Config config = Config.from(env);
+        S3Client s3Client = track(s3.newClient());
+        Hooks hooks = o.hooks();
+        components = new Components(config, clock, store, fastPath,
+                hooks.blobs().apply(new S3Blobs(s3Client, track(s3.newPresigner()))),
+                hooks.queues().apply(new SqsStageQueues(sqsClient, names)));
+
+        UploadIntake uploads = new UploadIntake(components.blobs(), components.intake(), BUCKET);
+        WorkKeys keys = new WorkKeys(BUCKET);
+        ParseService parse = new ParseService(components.blobs(), keys,
+                new DocumentConverter(ParseHandler.limits(config.maxDocumentBytes())),
+                new UrlFetcher(hooks.fetchPolicy() == null ? FetchPolicy.publicInternetOnly() : hooks.fetchPolicy()));
+        function("ingest", hooks, new IngestHandler(uploads), 1, urls.get(names.ingest()));
+        function("parse", hooks, new ParseHandler(components.stageRunner(), parse), 1,
+                urls(urls, names.byPriority(Stage.PARSE)));
+        function("render", hooks, new RenderHandler(components), o.renderWorkers(),
+                urls(urls, names.byPriority(Stage.RENDER)));
+        function("store", hooks, new StoreHandler(components), 1, urls(urls, names.byPriority(Stage.STORE)));
+        List<String> deadLetterQueues = new ArrayList<>();
+        for (Stage s : Stage.values()) {
+            deadLetterQueues.add(urls.get(names.deadLetter(s)));
+        }
+        function("deadletter", hooks, new DeadLetterHandler(components.deadLetters()), 1,
+                deadLetterQueues.toArray(String[]::new));
+        functions.keySet().forEach(this::startFunction);
+        resources.add(s3.addUploadListener(BUCKET, WorkKeys.UPLOADS,
+                new S3ToSqsBridge(sqsClient, urls.get(names.ingest()), S3StandIn.REGION.id())));
+
+        sweeper = new SweeperService(components.sweeper(), uploads, clock, config.queuedTimeout(), 500);
+        timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "docpipe-sweeper"));
+        long every = o.sweepInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+        LOG.info("local pipeline up: S3 {}, SQS {}, store {}, redis {}", s3.endpoint(), sqs.endpoint(),
+                o.store(), redis == null ? "off" : redis.uri());
+    }
+
+    private static String[] urls(Map<String, String> urls, List<String> names) {
+        return names.stream().map(urls::get).toArray(String[]::new);
+    }
+
+    private void function(String name, Hooks hooks, RequestHandler<SQSEvent, SQSBatchResponse> handler, int workers,
+                          String... queueUrls) {
+        RequestHandler<SQSEvent, SQSBatchResponse> decorated = hooks.handlers().apply(name, handler);
+        functions.put(name, () -> SqsEventSourcePoller.builder(sqs.client(), decorated)
+                .queueUrls(queueUrls).batchSize(5).concurrency(workers).functionName(name)
+                .waitTime(Duration.ofSeconds(1)).functionTimeout(Duration.ofMinutes(5)).build());
+    }
+
+    /** Starts polling for a function ({@code ingest}, {@code parse}, {@code render}, {@code store}, {@code deadletter}). */
+    public synchronized void startFunction(String name) {
+        if (!running.containsKey(name)) {
+            running.put(name, functions.get(name).get().start());
+        }
+    }
+
+    /** Stops polling for a function: its messages wait in their queues (tests build backlogs this way). */
+    public synchronized void stopFunction(String name) {
+        SqsEventSourcePoller poller = running.remove(name);
+        if (poller != null) {
+            poller.stop(Duration.ofSeconds(30));
+        }
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweeper.run();
+        } catch (RuntimeException e) {
+            LOG.warn("sweep failed: {}", e.toString());
+        }
+    }
+
+    /** Runs one sweep now (tests). */
+    public void sweepNow() {
+        sweeper.run();
+    }
+
+    public Components components() {
+        return components;
+    }
+
+    public S3StandIn s3() {
+        return s3;
+    }
+
+    public SqsStandIn sqs() {
+        return sqs;
+    }
+
+    public RedisStandIn redis() {
+        return redis;
+    }
+
+    public synchronized Map<String, SqsEventSourcePoller> pollers() {
+        return Map.copyOf(running);
+    }
+
+    private <T> T track(T resource) {
+        if (resource instanceof AutoCloseable c) {
+            resources.add(c);
+        }
+        return resource;
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        for (String name : List.copyOf(running.keySet())) {
+            stopFunction(name);
+        }
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.debug("closing {}: {}", resources.get(i), e.toString());
+            }
+        }
+    }
+}
