@@ -33,6 +33,7 @@ import java.util.Map;
  *   <li>Liberation Mono Regular (bundled): {@code DocMono} and the generic {@code monospace}.</li>
  *   <li>Droid Sans Fallback (bundled): Chinese, Japanese and much else, as a fallback for every
  *       family. It has only 3 of the 11,172 Hangul syllables (one of them the common 가), so:</li>
+ *   <li>DejaVu Sans (bundled, 0.7 MB): the last fallback, for symbols and U+FFFD.</li>
  *   <li>NanumSquare Regular (bundled, 0.7 MB): Hangul, as a fallback after Droid, or before it
  *       when the document is Korean ({@link PerDocument#registerFallbacks}), so Korean text does
  *       not mix two designs and Chinese/Japanese text does not pick up Korean-style Hanja.</li>
@@ -63,6 +64,7 @@ final class BundledFonts {
     static final String MONO_FAMILY = "DocMono";
     static final String CJK_FAMILY = "DocSansCJK";
     static final String HANGUL_FAMILY = "DocSansKR";
+    static final String SYMBOLS_FAMILY = "DocSymbols";
 
     private static final String PDFBOX_TTF = "/org/apache/pdfbox/resources/ttf/";
     private static final String BUNDLED = "/fonts/";
@@ -99,6 +101,8 @@ final class BundledFonts {
                 List.of(MONO_FAMILY, "monospace"), false));
         faces.add(face(BUNDLED + "DroidSansFallbackFull.ttf", 400, FontStyle.NORMAL, List.of(CJK_FAMILY), true));
         faces.add(face(BUNDLED + "NanumSquareR.ttf", 400, FontStyle.NORMAL, List.of(HANGUL_FAMILY), true));
+        // last resort: symbols, arrows, box drawing and U+FFFD, so a replacement character shows as itself
+        faces.add(face(BUNDLED + "DejaVuSans.ttf", 400, FontStyle.NORMAL, List.of(SYMBOLS_FAMILY), true));
         faces.forEach(f -> f.ttf().setEnableGsub(glyphSubstitution));
         LOG.info("parsed {} bundled fonts in {} ms", faces.size(), (System.nanoTime() - start) / 1_000_000);
         return new BundledFonts(faces);
@@ -155,6 +159,7 @@ final class BundledFonts {
             Face droid = byFamily(CJK_FAMILY);
             Face hangul = byFamily(HANGUL_FAMILY);
             chain.addAll(hangulFirst ? List.of(hangul, droid) : List.of(droid, hangul));
+            chain.add(byFamily(SYMBOLS_FAMILY));
             for (Face face : chain) {
                 resolver.addFont(supplier(face), face.families().getFirst(), face.weight(), face.styleIdent(),
                         true, PdfBoxFontResolver.FontGroup.PRE_BUILT_IN_FALLBACK);
@@ -163,7 +168,7 @@ final class BundledFonts {
 
         private boolean isCjk(Face face) {
             String family = face.families().getFirst();
-            return family.equals(CJK_FAMILY) || family.equals(HANGUL_FAMILY);
+            return family.equals(CJK_FAMILY) || family.equals(HANGUL_FAMILY) || family.equals(SYMBOLS_FAMILY);
         }
 
         private Face byFamily(String family) {
