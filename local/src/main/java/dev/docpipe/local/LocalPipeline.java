@@ -121,6 +121,7 @@ public final class LocalPipeline implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Map<String, Supplier<SqsEventSourcePoller>> functions = new LinkedHashMap<>();
     private final Map<String, SqsEventSourcePoller> running = new LinkedHashMap<>();
+    private final Map<String, RequestHandler<SQSEvent, SQSBatchResponse>> handlers = new LinkedHashMap<>();
     private S3StandIn s3;
     private SqsStandIn sqs;
     private RedisStandIn redis;
@@ -232,9 +233,15 @@ public final class LocalPipeline implements AutoCloseable {
     private void function(String name, Hooks hooks, RequestHandler<SQSEvent, SQSBatchResponse> handler, int workers,
                           String... queueUrls) {
         RequestHandler<SQSEvent, SQSBatchResponse> decorated = hooks.handlers().apply(name, handler);
+        handlers.put(name, decorated);
         functions.put(name, () -> SqsEventSourcePoller.builder(sqs.client(), decorated)
                 .queueUrls(queueUrls).batchSize(5).concurrency(workers).functionName(name)
                 .waitTime(Duration.ofSeconds(1)).functionTimeout(Duration.ofMinutes(5)).build());
+    }
+
+    /** A function's handler, as its poller invokes it (tests call it directly with their own events). */
+    public RequestHandler<SQSEvent, SQSBatchResponse> handler(String name) {
+        return handlers.get(name);
     }
 
     /** Starts polling for a function ({@code ingest}, {@code parse}, {@code render}, {@code store}, {@code deadletter}). */

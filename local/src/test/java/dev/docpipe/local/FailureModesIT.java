@@ -21,12 +21,10 @@ import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -109,43 +107,13 @@ class FailureModesIT {
     }
 
     private Blobs countPublishes(Blobs real) {
-        return new Blobs() {
+        return new ForwardingBlobs(real) {
             @Override
             public void put(BlobRef ref, byte[] bytes, String contentType, Map<String, String> metadata) {
                 if (ref.key().startsWith("pdf/")) {
                     publishes.computeIfAbsent(ref.key(), k -> new AtomicInteger()).incrementAndGet();
                 }
-                real.put(ref, bytes, contentType, metadata);
-            }
-
-            @Override
-            public Optional<Blob> get(BlobRef ref) {
-                return real.get(ref);
-            }
-
-            @Override
-            public Optional<BlobInfo> head(BlobRef ref) {
-                return real.head(ref);
-            }
-
-            @Override
-            public void delete(BlobRef ref) {
-                real.delete(ref);
-            }
-
-            @Override
-            public List<BlobInfo> list(String bucket, String prefix, String startAfter, int limit) {
-                return real.list(bucket, prefix, startAfter, limit);
-            }
-
-            @Override
-            public URI presignPut(BlobRef ref, Duration expiry, String contentType) {
-                return real.presignPut(ref, expiry, contentType);
-            }
-
-            @Override
-            public URI presignGet(BlobRef ref, Duration expiry) {
-                return real.presignGet(ref, expiry);
+                super.put(ref, bytes, contentType, metadata);
             }
         };
     }

@@ -140,7 +140,8 @@ class S3StandInTest {
         }
 
         assertThat(client.getObjectAsBytes(b -> b.bucket(UPLOADS).key("uploads/still-ok.txt")).asUtf8String()).isEqualTo("ok");
-        assertThat(events).extracting(Event::key).containsExactly("uploads/still-ok.txt");
+        // at least once, like S3 itself: under load the SDK may retry the PUT, and each write notifies
+        assertThat(events).isNotEmpty().extracting(Event::key).containsOnly("uploads/still-ok.txt");
     }
 
     @Test
