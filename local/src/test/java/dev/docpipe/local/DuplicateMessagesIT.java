@@ -83,7 +83,8 @@ class DuplicateMessagesIT {
             assertThat(done.timestamps()).containsKeys("parse.finished", "render.finished", "store.finished", "completed");
             assertThat(publishes.get()).as("PDF published once").isEqualTo(1);
             assertThat(pipeline.components().blobs().list(LocalPipeline.BUCKET, "pdf/", null, 10)).hasSize(1);
-            assertThat(pipeline.components().blobs().list(LocalPipeline.BUCKET, "work/" + job.id() + "/", null, 10)).hasSize(3);
+            assertThat(pipeline.components().blobs().list(LocalPipeline.BUCKET, "work/" + job.id() + "/", null, 10))
+                    .as("work objects cleaned up after publishing").isEmpty();
         }
     }
 

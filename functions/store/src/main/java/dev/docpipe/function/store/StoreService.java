@@ -48,6 +48,10 @@ public final class StoreService implements StageWork {
                 "job-id", job.id().value(),
                 "pages", Integer.toString(pages),
                 "source-filename", job.filename() == null ? "" : asciiOnly(job.filename())));
+        // the intermediates are done with: a repeat of this stage finds the published PDF instead
+        blobs.delete(keys.renderedPdf(job.id()));
+        blobs.delete(keys.xhtml(job.id()));
+        blobs.delete(keys.metadata(job.id()));
         return new JobResult(published.toString(), pages, pdf.bytes().length);
     }
 
