@@ -23,6 +23,8 @@ public enum ErrorCode {
     RENDER_TIMEOUT(false),
     RENDER_FAILED(false),
     NOT_FOUND(false),
+    UNAUTHORIZED(false),
+    METHOD_NOT_ALLOWED(false),
     CONFLICT(false),
     STALE_TRANSITION(false),
     CANCELLED(false),

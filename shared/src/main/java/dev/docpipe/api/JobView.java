@@ -1,0 +1,61 @@
+package dev.docpipe.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.docpipe.job.Job;
+
+import java.net.URI;
+import java.util.TreeMap;
+
+/**
+ * What the API shows of a job. Never the owner, the dedup key or the source's storage location;
+ * times are ISO-8601 UTC.
+ */
+public final class JobView {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private JobView() {
+    }
+
+    /** @param downloadUrl a pre-signed GET of the PDF for completed jobs, else null */
+    public static ObjectNode of(Job job, URI downloadUrl) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", job.id().value());
+        n.put("status", job.status().wire());
+        n.put("stage", job.stage().wire());
+        n.put("progress", job.progress());
+        n.put("attempt", job.attempt());
+        n.put("priority", job.priority().wire());
+        if (job.format() != null) {
+            n.put("format", job.format().wire());
+        }
+        if (job.filename() != null) {
+            n.put("filename", job.filename());
+        }
+        n.put("source", job.source().kind().name().toLowerCase(java.util.Locale.ROOT));
+        if (job.source().kind() == dev.docpipe.job.Source.Kind.URL) {
+            n.put("url", job.source().location());
+        }
+        n.put("createdAt", job.createdAt().toString());
+        n.put("updatedAt", job.updatedAt().toString());
+        ObjectNode stamps = n.putObject("timestamps");
+        new TreeMap<>(job.timestamps()).forEach((k, v) -> stamps.put(k, v.toString()));
+        if (job.error() != null) {
+            ObjectNode e = n.putObject("error");
+            e.put("code", job.error().code().code());
+            e.put("message", job.error().message());
+        }
+        if (job.result() != null) {
+            ObjectNode r = n.putObject("result");
+            r.put("pages", job.result().pages());
+            r.put("bytes", job.result().bytes());
+            if (downloadUrl != null) {
+                r.put("downloadUrl", downloadUrl.toString());
+            }
+        }
+        if (job.expiresAt() != null) {
+            n.put("expiresAt", job.expiresAt().toString());
+        }
+        return n;
+    }
+}
