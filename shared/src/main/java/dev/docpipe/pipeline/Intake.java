@@ -42,9 +42,25 @@ public final class Intake {
     }
 
     public JobRegistry.Registration submit(IntakeRequest request) {
+        return submit(request, null);
+    }
+
+    /**
+     * Like {@link #submit(IntakeRequest)}, but a job this request creates gets {@code candidateId}: the id
+     * the API handed out before the document existed (pre-signed uploads). A duplicate still resolves to
+     * the existing job, whose id differs. If a job with {@code candidateId} exists for other content (the
+     * same pre-signed URL used twice with different bytes), the new job gets a fresh id instead.
+     *
+     * @param candidateId the id for a new job, or null for a fresh one
+     */
+    public JobRegistry.Registration submit(IntakeRequest request, JobId candidateId) {
         Instant now = clock.instant();
         String dedupKey = DedupKey.of(request.owner(), request.contentChecksum(), request.options());
-        Job candidate = Job.newQueued(JobId.newId(now), request.owner(), request.source(), request.filename(),
+        JobId id = candidateId;
+        if (id == null || transitions.store().get(id).filter(j -> !j.dedupKey().equals(dedupKey)).isPresent()) {
+            id = JobId.newId(now);
+        }
+        Job candidate = Job.newQueued(id, request.owner(), request.source(), request.filename(),
                 request.format(), request.priority(), request.options(), dedupKey, now);
         JobRegistry.Registration registration = registry.register(candidate);
         if (registration.outcome() == JobRegistry.Outcome.DEDUPLICATED) {

@@ -2,6 +2,7 @@ package dev.docpipe.pipeline;
 
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.Format;
+import dev.docpipe.job.JobId;
 import dev.docpipe.job.Priority;
 import dev.docpipe.job.Source;
 import dev.docpipe.port.BlobRef;
@@ -9,6 +10,7 @@ import dev.docpipe.port.Blobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,10 +23,18 @@ import java.util.Optional;
  * (high, default, low) is the priority. Object metadata {@code owner} and {@code priority} win over
  * the key; {@code format} (html, markdown, text) is optional. The ETag is the content checksum, so
  * the same bytes uploaded twice are one job (a multipart ETag depends on the part size).
+ *
+ * <p>Keys the API's {@code POST /uploads} signs have the shape
+ * {@code uploads/<priority>/<owner>/<jobId>/<name>}: the job gets that pre-allocated id, owner and
+ * priority come from the key only (the signature covers it), and the format, when metadata names
+ * none, from the signed content type. If the upload duplicates an existing job, the pre-allocated id
+ * never becomes a job: {@code aliases/<jobId>} then holds the id of the job it resolved to.
  */
 public final class UploadIntake {
     private static final Logger LOG = LoggerFactory.getLogger(UploadIntake.class);
     public static final String DEFAULT_OWNER = "default";
+    /** Prefix of the alias objects: {@code aliases/<pre-allocated job id>} holds the id of the job it became. */
+    public static final String ALIASES = "aliases/";
 
     private final Blobs blobs;
     private final Intake intake;
@@ -66,15 +76,51 @@ public final class UploadIntake {
         int ownerIndex = prefixPriority.isPresent() ? 1 : 0;
         String keyOwner = segments.length > ownerIndex + 1 ? segments[ownerIndex] : DEFAULT_OWNER;
         Map<String, String> meta = object.metadata();
-        String owner = nonBlank(meta.get("owner")).orElse(keyOwner);
-        Priority priority = nonBlank(meta.get("priority")).flatMap(UploadIntake::priorityNamed)
-                .or(() -> prefixPriority).orElse(Priority.DEFAULT);
-        Format format = nonBlank(meta.get("format")).flatMap(UploadIntake::formatNamed).orElse(null);
+        // uploads/<priority>/<owner>/<jobId>/<name>: a key the API signed, with the job id handed out up front
+        Optional<JobId> preallocated = prefixPriority.isPresent() && segments.length == 4 && JobId.isValid(segments[2])
+                ? Optional.of(new JobId(segments[2])) : Optional.empty();
+        // the API signed owner and priority into the key: metadata cannot override them there
+        String owner = preallocated.isPresent() ? keyOwner : nonBlank(meta.get("owner")).orElse(keyOwner);
+        Priority priority = preallocated.isPresent() ? prefixPriority.get()
+                : nonBlank(meta.get("priority")).flatMap(UploadIntake::priorityNamed).or(() -> prefixPriority)
+                        .orElse(Priority.DEFAULT);
+        Format format = nonBlank(meta.get("format")).flatMap(UploadIntake::formatNamed)
+                .or(() -> preallocated.isPresent() ? formatOfContentType(object.contentType()) : Optional.empty())
+                .orElse(null);
         String filename = segments[segments.length - 1];
         JobRegistry.Registration r = intake.submit(new IntakeRequest(owner, Source.s3(bucket, key), filename, format,
-                priority, Map.of(), "etag:" + object.etag(), object.size(), traceId));
+                priority, Map.of(), "etag:" + object.etag(), object.size(), traceId), preallocated.orElse(null));
+        if (preallocated.isPresent() && r.outcome() != JobRegistry.Outcome.CREATED
+                && !r.job().id().equals(preallocated.get())) {
+            // the id handed out will never exist: leave a pointer so the status API can answer for it
+            blobs.put(alias(preallocated.get()), r.job().id().value().getBytes(StandardCharsets.UTF_8),
+                    "text/plain; charset=utf-8", Map.of());
+            LOG.info("upload for pre-allocated job {} resolved to job {}", preallocated.get(), r.job().id());
+        }
         LOG.info("upload registered as job {} ({}, priority {})", r.job().id(), r.outcome(), priority.wire());
         return r;
+    }
+
+    /**
+     * Where the pointer from a pre-allocated upload job id to the job it resolved to lives (its content is
+     * that job's id), when the upload duplicated an existing job.
+     */
+    public BlobRef alias(JobId preallocated) {
+        return new BlobRef(bucket, ALIASES + preallocated.value());
+    }
+
+    /** The format a content type names ({@code text/html}, {@code text/markdown}, {@code text/plain}), if any. */
+    static Optional<Format> formatOfContentType(String contentType) {
+        if (contentType == null) {
+            return Optional.empty();
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (type) {
+            case "text/html", "application/xhtml+xml" -> Optional.of(Format.HTML);
+            case "text/markdown", "text/x-markdown" -> Optional.of(Format.MARKDOWN);
+            case "text/plain" -> Optional.of(Format.TEXT);
+            default -> Optional.empty();
+        };
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.docpipe.pipeline;
 
 import dev.docpipe.job.Format;
 import dev.docpipe.job.Job;
+import dev.docpipe.job.JobId;
 import dev.docpipe.job.Priority;
 import dev.docpipe.port.BlobRef;
 import dev.docpipe.testing.InMemoryBlobs;
@@ -86,5 +87,67 @@ class UploadIntakeTest {
         assertThat(store.listByOwner("alice", dev.docpipe.port.JobQuery.all(10)).items())
                 .extracting(Job::filename).containsExactly("old.html");
         assertThat(queues.sent()).hasSize(1);
+    }
+
+    @Test
+    void apiSignedKey_givesTheJobItsPreallocatedId_andOwnerAndPriorityOnlyFromTheKey() {
+        JobId id = JobId.newId(clock.instant());
+        String key = "uploads/high/alice/" + id.value() + "/report.html";
+        blobs.put(new BlobRef("docpipe", key), "# hi".getBytes(), "text/markdown; charset=utf-8",
+                Map.of("owner", "mallory", "priority", "low"));
+
+        uploads.onEvent("ObjectCreated:Put", "docpipe", key, "m1");
+
+        Job job = store.get(id).orElseThrow();
+        assertThat(job.owner()).isEqualTo("alice");
+        assertThat(job.priority()).isEqualTo(Priority.HIGH);
+        assertThat(job.format()).isEqualTo(Format.MARKDOWN);
+        assertThat(job.filename()).isEqualTo("report.html");
+        assertThat(store.listByOwner("mallory", dev.docpipe.port.JobQuery.all(5)).items()).isEmpty();
+    }
+
+    @Test
+    void apiSignedKey_duplicatingAnExistingJob_leavesAnAliasToIt() {
+        blobs.put(new BlobRef("docpipe", "uploads/alice/first.md"), "same".getBytes(), "text/plain", Map.of());
+        uploads.onEvent("ObjectCreated:Put", "docpipe", "uploads/alice/first.md", "m1");
+        Job original = onlyJobOf("alice");
+        JobId preallocated = JobId.newId(clock.instant());
+        String key = "uploads/default/alice/" + preallocated.value() + "/second.md";
+        blobs.put(new BlobRef("docpipe", key), "same".getBytes(), "text/markdown", Map.of());
+
+        uploads.onEvent("ObjectCreated:Put", "docpipe", key, "m2");
+
+        assertThat(store.get(preallocated)).isEmpty();
+        assertThat(new String(blobs.get(uploads.alias(preallocated)).orElseThrow().bytes()))
+                .isEqualTo(original.id().value());
+        assertThat(uploads.alias(preallocated).key()).isEqualTo("aliases/" + preallocated.value());
+    }
+
+    @Test
+    void apiSignedKey_reusedForOtherContent_getsAFreshId() {
+        JobId id = JobId.newId(clock.instant());
+        String key = "uploads/default/alice/" + id.value() + "/a.txt";
+        blobs.put(new BlobRef("docpipe", key), "one".getBytes(), "text/plain", Map.of());
+        uploads.onEvent("ObjectCreated:Put", "docpipe", key, "m1");
+        blobs.put(new BlobRef("docpipe", key), "two".getBytes(), "text/plain", Map.of());
+
+        uploads.onEvent("ObjectCreated:Put", "docpipe", key, "m2");
+
+        assertThat(store.listByOwner("alice", dev.docpipe.port.JobQuery.all(5)).items()).hasSize(2)
+                .extracting(Job::id).contains(id);
+        assertThat(store.get(id).orElseThrow().dedupKey()).isNotEqualTo(
+                store.listByOwner("alice", dev.docpipe.port.JobQuery.all(5)).items().stream()
+                        .filter(j -> !j.id().equals(id)).findFirst().orElseThrow().dedupKey());
+        assertThat(blobs.get(uploads.alias(id))).isEmpty();
+    }
+
+    @Test
+    void keyWithAnInvalidIdSegment_isAnOrdinaryUpload() {
+        String key = "uploads/default/alice/not-an-id/a.txt";
+        blobs.put(new BlobRef("docpipe", key), "x".getBytes(), "text/plain", Map.of("owner", "carol"));
+
+        uploads.onEvent("ObjectCreated:Put", "docpipe", key, "m1");
+
+        assertThat(store.listByOwner("carol", dev.docpipe.port.JobQuery.all(5)).items()).hasSize(1);
     }
 }
