@@ -1,0 +1,177 @@
+package dev.docpipe.function.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.docpipe.api.ApiErrors;
+import dev.docpipe.api.ApiGatewayEvents;
+import dev.docpipe.api.ApiRequest;
+import dev.docpipe.api.ApiResponse;
+import dev.docpipe.api.JobView;
+import dev.docpipe.job.DocpipeException;
+import dev.docpipe.job.ErrorCode;
+import dev.docpipe.job.Job;
+import dev.docpipe.job.JobStatus;
+import dev.docpipe.job.Priority;
+import dev.docpipe.port.JobQuery;
+import dev.docpipe.port.Page;
+import dev.docpipe.port.QueueMonitor.QueueLoad;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The status function's routes: request parameters in, JSON out. Every route but {@code GET /health}
+ * needs the caller's API key id; a known route with another method answers 405, anything else 404.
+ */
+public final class StatusRoutes implements Function<ApiRequest, ApiResponse> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> LIST_PARAMETERS = Set.of("status", "priority", "since", "until", "limit", "cursor");
+    private static final Set<String> ROUTES = Set.of("/jobs/{id}", "/jobs", "/stats", "/health");
+
+    private final StatusService service;
+
+    public StatusRoutes(StatusService service) {
+        this.service = service;
+    }
+
+    @Override
+    public ApiResponse apply(ApiRequest request) {
+        String route = route(request);
+        if (!ROUTES.contains(route)) {
+            throw new DocpipeException(ErrorCode.NOT_FOUND, "no such route");
+        }
+        if (!"GET".equals(request.method())) {
+            return ApiErrors.of(ErrorCode.METHOD_NOT_ALLOWED, "only GET is allowed here", null, request.requestId())
+                    .withHeader("Allow", "GET");
+        }
+        return switch (route) {
+            case "/health" -> health();
+            case "/jobs/{id}" -> job(ApiGatewayEvents.requireOwner(request), id(request));
+            case "/jobs" -> history(ApiGatewayEvents.requireOwner(request), request.query());
+            default -> stats(ApiGatewayEvents.requireOwner(request));
+        };
+    }
+
+    private ApiResponse job(String owner, String id) {
+        StatusService.JobAnswer answer = service.job(owner, id);
+        ObjectNode body = JobView.of(answer.job(), answer.downloadUrl());
+        if (answer.deduplicated()) {
+            body.put("deduplicated", true);
+        }
+        return ApiResponse.json(200, body.toString());
+    }
+
+    private ApiResponse history(String owner, Map<String, String> query) {
+        for (String name : query.keySet()) {
+            if (!LIST_PARAMETERS.contains(name)) {
+                throw new DocpipeException(ErrorCode.INVALID_REQUEST,
+                        "unknown query parameter; accepted: cursor, limit, priority, since, status, until", name, null);
+            }
+        }
+        JobQuery q = new JobQuery(
+                blank(query.get("status")) ? null : JobStatus.parse(query.get("status")),
+                blank(query.get("priority")) ? null : Priority.parse(query.get("priority")),
+                instant(query.get("since"), "since"), instant(query.get("until"), "until"),
+                limit(query.get("limit")), blank(query.get("cursor")) ? null : query.get("cursor"));
+        Page<Job> page = service.history(owner, q);
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode items = body.putArray("items");
+        page.items().forEach(job -> items.add(JobView.of(job, null)));
+        if (page.nextCursor() == null) {
+            body.putNull("nextCursor");
+        } else {
+            body.put("nextCursor", page.nextCursor());
+        }
+        return ApiResponse.json(200, body.toString());
+    }
+
+    private ApiResponse stats(String owner) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode jobs = body.putObject("jobs");
+        Map<JobStatus, Long> counts = service.counts(owner);
+        for (JobStatus s : JobStatus.values()) {
+            jobs.put(s.wire(), counts.getOrDefault(s, 0L));
+        }
+        ArrayNode queues = body.putArray("queues");
+        for (QueueLoad load : service.queueLoads()) {
+            ObjectNode q = queues.addObject();
+            q.put("stage", load.stage());
+            if (load.priority() == null) {
+                q.putNull("priority");
+            } else {
+                q.put("priority", load.priority().wire());
+            }
+            q.put("deadLetter", load.deadLetter());
+            q.put("visible", load.visible());
+            q.put("inFlight", load.inFlight());
+            q.put("delayed", load.delayed());
+            if (load.oldestAge() == null) {
+                q.putNull("oldestAgeSeconds");
+            } else {
+                q.put("oldestAgeSeconds", load.oldestAge().toSeconds());
+            }
+        }
+        return ApiResponse.json(200, body.toString());
+    }
+
+    private ApiResponse health() {
+        StatusService.Health health = service.health();
+        ObjectNode body = JSON.createObjectNode();
+        body.put("status", health.all() ? "ok" : "degraded");
+        ObjectNode checks = body.putObject("checks");
+        health.checks().forEach(checks::put);
+        return ApiResponse.json(health.required() ? 200 : 503, body.toString());
+    }
+
+    /** API Gateway's resource template; from the path when an event carries none. */
+    private static String route(ApiRequest request) {
+        if (request.route() != null) {
+            return request.route();
+        }
+        String path = request.path() == null ? "" : request.path();
+        if (path.matches("/jobs/[^/]+")) {
+            return "/jobs/{id}";
+        }
+        return path;
+    }
+
+    private static String id(ApiRequest request) {
+        String id = request.pathParameter("id");
+        if (id == null && request.path() != null && request.path().startsWith("/jobs/")) {
+            id = request.path().substring("/jobs/".length());
+        }
+        return id;
+    }
+
+    private static Instant instant(String value, String field) {
+        if (blank(value)) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new DocpipeException(ErrorCode.INVALID_REQUEST,
+                    field + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z", field, null);
+        }
+    }
+
+    private static int limit(String value) {
+        if (blank(value)) {
+            return JobQuery.DEFAULT_LIMIT;
+        }
+        try {
+            return new JobQuery(null, null, null, null, Integer.parseInt(value.trim()), null).limit();
+        } catch (NumberFormatException e) {
+            throw new DocpipeException(ErrorCode.INVALID_REQUEST, "limit must be an integer between 1 and "
+                    + JobQuery.MAX_LIMIT, "limit", null);
+        }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}
