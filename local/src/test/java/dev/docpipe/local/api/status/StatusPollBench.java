@@ -21,7 +21,7 @@ import java.util.Locale;
 /**
  * Not a test: {@code GET /jobs/{id}} through the status handler (event JSON in, proxy response JSON
  * out, one thread), with the Redis status cache warm and with Redis stopped, for each job store.
- * Prints one line per case; see docs/benchmarks-api.md for how to run it.
+ * Prints one line per case; see docs/benchmarks.md (API: polling) for how to run it.
  *
  * <p>Arguments: {@code [polls per case, default 3000] [warm-up polls, default 500] [stores, default dynamodb,postgres]}.
  */
