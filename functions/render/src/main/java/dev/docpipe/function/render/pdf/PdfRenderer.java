@@ -99,6 +99,15 @@ public final class PdfRenderer {
         this(limits, Fonts.BUNDLED, true);
     }
 
+    /**
+     * For benchmarks only, never for production: a renderer with the 14 standard PDF fonts instead
+     * of the bundled ones (no Greek, Cyrillic or CJK glyphs; untagged, as tagging needs embedded
+     * fonts), to measure what the bundled fonts cost ({@code bench/pipeline}).
+     */
+    public static PdfRenderer withBuiltInFontsOnly(RenderLimits limits) {
+        return new PdfRenderer(limits, Fonts.BUILT_IN, false);
+    }
+
     /** @param tagged PDF/UA tagging; needs embedded fonts, so it is ignored with {@link Fonts#BUILT_IN} */
     PdfRenderer(RenderLimits limits, Fonts fonts, boolean tagged) {
         this.limits = Objects.requireNonNull(limits, "limits");
