@@ -24,15 +24,19 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The status function's routes: request parameters in, JSON out. Every route but {@code GET /health}
- * needs the caller's API key id; a known route with another method answers 405, anything else 404.
+ * The status function's routes: request parameters in, JSON out; and the dashboard ({@code GET /} and
+ * {@code GET /assets/{name}}). Every route but {@code GET /health} and the dashboard's needs the
+ * caller's API key id; a known route with another method answers 405, anything else 404.
  */
 public final class StatusRoutes implements Function<ApiRequest, ApiResponse> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> LIST_PARAMETERS = Set.of("status", "priority", "since", "until", "limit", "cursor");
-    private static final Set<String> ROUTES = Set.of("/jobs/{id}", "/jobs", "/stats", "/health");
+    private static final String ASSET_ROUTE = Dashboard.ASSETS + "{name}";
+    private static final Set<String> ROUTES = Set.of("/jobs/{id}", "/jobs", "/stats", "/health", Dashboard.PAGE,
+            ASSET_ROUTE);
 
     private final StatusService service;
+    private volatile Dashboard dashboard;
 
     public StatusRoutes(StatusService service) {
         this.service = service;
@@ -49,11 +53,27 @@ public final class StatusRoutes implements Function<ApiRequest, ApiResponse> {
                     .withHeader("Allow", "GET");
         }
         return switch (route) {
+            case Dashboard.PAGE -> dashboard().page();
+            case ASSET_ROUTE -> dashboard().asset(assetName(request));
             case "/health" -> health();
             case "/jobs/{id}" -> job(ApiGatewayEvents.requireOwner(request), id(request));
             case "/jobs" -> history(ApiGatewayEvents.requireOwner(request), request.query());
             default -> stats(ApiGatewayEvents.requireOwner(request));
         };
+    }
+
+    /** Built on the first request for the page: API calls never read its files. */
+    private Dashboard dashboard() {
+        Dashboard d = dashboard;
+        if (d == null) {
+            synchronized (this) {
+                if (dashboard == null) {
+                    dashboard = new Dashboard(service.storageUrl());
+                }
+                d = dashboard;
+            }
+        }
+        return d;
     }
 
     private ApiResponse job(String owner, String id) {
@@ -136,7 +156,18 @@ public final class StatusRoutes implements Function<ApiRequest, ApiResponse> {
         if (path.matches("/jobs/[^/]+")) {
             return "/jobs/{id}";
         }
+        if (path.matches("/assets/[^/]+")) {
+            return ASSET_ROUTE;
+        }
         return path;
+    }
+
+    private static String assetName(ApiRequest request) {
+        String name = request.pathParameter("name");
+        if (name == null && request.path() != null && request.path().startsWith(Dashboard.ASSETS)) {
+            name = request.path().substring(Dashboard.ASSETS.length());
+        }
+        return name;
     }
 
     private static String id(ApiRequest request) {

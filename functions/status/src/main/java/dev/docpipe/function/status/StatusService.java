@@ -100,6 +100,14 @@ public final class StatusService {
         return queues.loads();
     }
 
+    /**
+     * A URL of the bucket as browsers reach it: a pre-signed GET of a key that need not exist, made
+     * locally by the signer without a request. The dashboard's policy allows its origin.
+     */
+    public URI storageUrl() {
+        return blobs.presignGet(new BlobRef(bucket, "dashboard/origin"), Duration.ofMinutes(1));
+    }
+
     /** The result of a health check: one entry per dependency, {@code ok}, {@code down} or {@code disabled}. */
     public record Health(Map<String, String> checks) {
         public static final String OK = "ok";

@@ -114,16 +114,96 @@ class StatusRoutesTest {
         assertThat(call("GET", "/stats", null, null).status()).isEqualTo(403);
     }
 
+    @Test
+    void dashboardPage_needsNoKey_isHtml_underAStrictPolicyAllowingTheBucket() {
+        ApiResponse r = call("GET", "/", null, null);
+
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode headers = ApiGatewayEvents.toEvent(r, "req-1").path("headers");
+        assertThat(headers.path("Content-Type").asText()).isEqualTo("text/html; charset=utf-8");
+        assertThat(headers.path("X-Content-Type-Options").asText()).isEqualTo("nosniff");
+        assertThat(headers.path("Content-Security-Policy").asText()).isEqualTo("default-src 'none'; script-src 'self'; "
+                + "style-src 'self'; img-src 'self' data:; connect-src 'self' https://example.invalid; "
+                + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+        assertThat(r.body()).contains("<script src=\"assets/app.js\" defer></script>")
+                .contains("<link rel=\"stylesheet\" href=\"assets/app.css\">");
+    }
+
+    @Test
+    void dashboardPage_hasNoInlineScriptStyleOrHandlers_thatThePolicyWouldBlock() {
+        String page = call("GET", "/", null, null).body();
+
+        assertThat(page).doesNotContainPattern("<script(?![^>]*\\ssrc=)[^>]*>");
+        assertThat(page).doesNotContainPattern("<style[\\s>]");
+        assertThat(page).doesNotContainPattern("\\sstyle=");
+        assertThat(page).doesNotContainPattern("\\son[a-z]+=");
+        assertThat(page).doesNotContainPattern("(src|href)=\"(https?:)?//");
+    }
+
+    @Test
+    void dashboardAssets_areServedWithTheirContentTypes_withoutAKey() {
+        ApiResponse js = call("GET", "/assets/{name}", Map.of("name", "app.js"), "/assets/app.js", null);
+        ApiResponse css = call("GET", "/assets/{name}", Map.of("name", "app.css"), "/assets/app.css", null);
+
+        assertThat(js.status()).isEqualTo(200);
+        assertThat(js.headers()).containsEntry("Content-Type", "text/javascript; charset=utf-8")
+                .containsKey("Content-Security-Policy");
+        assertThat(js.body()).contains("x-api-key").contains("sessionStorage");
+        assertThat(css.status()).isEqualTo(200);
+        assertThat(css.headers()).containsEntry("Content-Type", "text/css; charset=utf-8")
+                .containsKey("Content-Security-Policy");
+        assertThat(css.body()).contains(":focus-visible");
+    }
+
+    @Test
+    void dashboardAsset_withoutAResource_isRoutedByItsPath() {
+        ApiResponse css = call("GET", null, Map.of(), "/assets/app.css", null);
+
+        assertThat(css.status()).isEqualTo(200);
+        assertThat(css.headers()).containsEntry("Content-Type", "text/css; charset=utf-8");
+    }
+
+    @Test
+    void dashboard_unknownAssets_are404_otherMethods405() {
+        for (String name : List.of("nope.js", "index.html", "..%2Fapp.js", "APP.JS")) {
+            ApiResponse r = call("GET", "/assets/{name}", Map.of("name", name), "/assets/" + name, null);
+            assertThat(r.status()).as(name).isEqualTo(404);
+            assertThat(body(r).path("error").path("code").asText()).isEqualTo("not_found");
+            assertThat(r.headers()).doesNotContainKey("Content-Security-Policy");
+        }
+        assertThat(call("GET", null, Map.of(), "/assets/app.js/x", null).status()).isEqualTo(404);
+        ApiResponse post = call("POST", "/", null, null);
+        assertThat(post.status()).isEqualTo(405);
+        assertThat(post.headers()).containsEntry("Allow", "GET");
+    }
+
+    @Test
+    void dashboardScript_usesOnlyElementIdsThePageHas() throws Exception {
+        String page = call("GET", "/", null, null).body();
+        String script = call("GET", "/assets/{name}", Map.of("name", "app.js"), "/assets/app.js", null).body();
+
+        java.util.regex.Matcher ids = java.util.regex.Pattern.compile("\\$\\('([\\w-]+)'\\)").matcher(script);
+        List<String> used = new java.util.ArrayList<>();
+        while (ids.find()) {
+            used.add(ids.group(1));
+        }
+        assertThat(used).hasSizeGreaterThan(20);
+        assertThat(used).allSatisfy(id -> assertThat(page).as(id).contains("id=\"" + id + "\""));
+    }
+
     // --- fakes
 
     private final Map<JobId, Job> cache = new HashMap<>();
 
     private ApiResponse call(String method, String route, String id, String owner) {
+        return call(method, route, id == null ? Map.of() : Map.of("id", id), route, owner);
+    }
+
+    private ApiResponse call(String method, String route, Map<String, String> pathParameters, String path, String owner) {
         Config config = Config.from(Map.of("DOCPIPE_JOBS_TABLE", "t"));
         Components c = new Components(config, Clock.fixed(NOW, ZoneOffset.UTC), store(), fastPath(), blobs(), null);
         StatusRoutes routes = new StatusRoutes(new StatusService(c, monitor()));
-        ApiRequest request = new ApiRequest(method, route, route, id == null ? Map.of() : Map.of("id", id), Map.of(),
-                Map.of(), null, owner, "req-1");
+        ApiRequest request = new ApiRequest(method, route, path, pathParameters, Map.of(), Map.of(), null, owner, "req-1");
         return ApiGatewayEvents.handle(request, routes);
     }
 
