@@ -18,7 +18,7 @@ import java.util.Map;
  * The page asks for the API key itself; serving it needs none.
  */
 final class Dashboard {
-    /** The page's path, and the paths of its assets by name ({@code /assets/{name}}). */
+    /** The page's path, and the paths of its assets by name ({@code /assets/{file}}). */
     static final String PAGE = "/";
     static final String ASSETS = "/assets/";
 

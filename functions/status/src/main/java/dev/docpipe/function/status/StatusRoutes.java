@@ -25,13 +25,13 @@ import java.util.function.Function;
 
 /**
  * The status function's routes: request parameters in, JSON out; and the dashboard ({@code GET /} and
- * {@code GET /assets/{name}}). Every route but {@code GET /health} and the dashboard's needs the
+ * {@code GET /assets/{file}}). Every route but {@code GET /health} and the dashboard's needs the
  * caller's API key id; a known route with another method answers 405, anything else 404.
  */
 public final class StatusRoutes implements Function<ApiRequest, ApiResponse> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> LIST_PARAMETERS = Set.of("status", "priority", "since", "until", "limit", "cursor");
-    private static final String ASSET_ROUTE = Dashboard.ASSETS + "{name}";
+    private static final String ASSET_ROUTE = Dashboard.ASSETS + "{file}";
     private static final Set<String> ROUTES = Set.of("/jobs/{id}", "/jobs", "/stats", "/health", Dashboard.PAGE,
             ASSET_ROUTE);
 
@@ -163,7 +163,7 @@ public final class StatusRoutes implements Function<ApiRequest, ApiResponse> {
     }
 
     private static String assetName(ApiRequest request) {
-        String name = request.pathParameter("name");
+        String name = request.pathParameter("file");
         if (name == null && request.path() != null && request.path().startsWith(Dashboard.ASSETS)) {
             name = request.path().substring(Dashboard.ASSETS.length());
         }

@@ -142,8 +142,8 @@ class StatusRoutesTest {
 
     @Test
     void dashboardAssets_areServedWithTheirContentTypes_withoutAKey() {
-        ApiResponse js = call("GET", "/assets/{name}", Map.of("name", "app.js"), "/assets/app.js", null);
-        ApiResponse css = call("GET", "/assets/{name}", Map.of("name", "app.css"), "/assets/app.css", null);
+        ApiResponse js = call("GET", "/assets/{file}", Map.of("file", "app.js"), "/assets/app.js", null);
+        ApiResponse css = call("GET", "/assets/{file}", Map.of("file", "app.css"), "/assets/app.css", null);
 
         assertThat(js.status()).isEqualTo(200);
         assertThat(js.headers()).containsEntry("Content-Type", "text/javascript; charset=utf-8")
@@ -166,7 +166,7 @@ class StatusRoutesTest {
     @Test
     void dashboard_unknownAssets_are404_otherMethods405() {
         for (String name : List.of("nope.js", "index.html", "..%2Fapp.js", "APP.JS")) {
-            ApiResponse r = call("GET", "/assets/{name}", Map.of("name", name), "/assets/" + name, null);
+            ApiResponse r = call("GET", "/assets/{file}", Map.of("file", name), "/assets/" + name, null);
             assertThat(r.status()).as(name).isEqualTo(404);
             assertThat(body(r).path("error").path("code").asText()).isEqualTo("not_found");
             assertThat(r.headers()).doesNotContainKey("Content-Security-Policy");
@@ -180,7 +180,7 @@ class StatusRoutesTest {
     @Test
     void dashboardScript_usesOnlyElementIdsThePageHas() throws Exception {
         String page = call("GET", "/", null, null).body();
-        String script = call("GET", "/assets/{name}", Map.of("name", "app.js"), "/assets/app.js", null).body();
+        String script = call("GET", "/assets/{file}", Map.of("file", "app.js"), "/assets/app.js", null).body();
 
         java.util.regex.Matcher ids = java.util.regex.Pattern.compile("\\$\\('([\\w-]+)'\\)").matcher(script);
         List<String> used = new java.util.ArrayList<>();
