@@ -1,5 +1,6 @@
 package dev.docpipe.standins.s3;
 
+import org.gaul.s3proxy.CrossOriginResourceSharing;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -103,6 +104,7 @@ public final class S3StandIn implements AutoCloseable {
                 .blobStore(new NotifyingBlobStore(backend, rules))
                 .endpoint(URI.create("http://" + HOST + ":" + bindPort))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+                .corsRules(loopbackPages())
                 .stopTimeout(0)
                 .build();
         try {
@@ -119,6 +121,16 @@ public final class S3StandIn implements AutoCloseable {
         LOG.info("S3 stand-in listening on {} ({}) in {} ms", endpoint(),
                 dataDirectory == null ? "in memory" : dataDirectory, (System.nanoTime() - started) / 1_000_000);
         return this;
+    }
+
+    /**
+     * CORS as a bucket rule would grant it: pages served from this machine (the local gateway's
+     * dashboard, on another port, so another origin) may GET, HEAD and PUT with pre-signed URLs; the
+     * signature still decides. Without it s3proxy refuses the browser's preflight.
+     */
+    static CrossOriginResourceSharing loopbackPages() {
+        return new CrossOriginResourceSharing(List.of("http://127\\.0\\.0\\.1(:\\d+)?", "http://localhost(:\\d+)?"),
+                List.of("GET", "HEAD", "PUT"), List.of("*"), List.of("ETag"), "false");
     }
 
     private BlobStore openStore() {

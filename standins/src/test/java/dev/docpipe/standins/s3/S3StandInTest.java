@@ -210,6 +210,29 @@ class S3StandInTest {
     }
 
     @Test
+    void preflightOfAPresignedPut_isAllowedForLoopbackPages_only() throws Exception {
+        java.net.URI url = s3.newPresigner().presignPutObject(r -> r.signatureDuration(java.time.Duration.ofMinutes(5))
+                .putObjectRequest(p -> p.bucket(UPLOADS).key("uploads/cors.html").contentType("text/html"))).url().toURI();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+        java.net.http.HttpResponse<Void> local = http.send(preflight(url, "http://127.0.0.1:8080"),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        java.net.http.HttpResponse<Void> foreign = http.send(preflight(url, "https://attacker.example"),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+
+        assertThat(local.statusCode()).isEqualTo(200);
+        assertThat(local.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://127.0.0.1:8080");
+        assertThat(local.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("PUT");
+        assertThat(foreign.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    private static java.net.http.HttpRequest preflight(java.net.URI url, String origin) {
+        return java.net.http.HttpRequest.newBuilder(url).method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .header("Origin", origin).header("Access-Control-Request-Method", "PUT")
+                .header("Access-Control-Request-Headers", "content-type").build();
+    }
+
+    @Test
     void createBucket_isIdempotent() {
         s3.createBucket("twice");
         s3.createBucket("twice");
