@@ -555,7 +555,7 @@
   function renderTimeline(job) {
     const stamps = Object.entries(job.timestamps || {})
       .map(([step, at]) => ({ step, at, ms: Date.parse(at) }))
-      .sort((a, b) => a.ms - b.ms || a.step.localeCompare(b.step));
+      .sort((a, b) => a.ms - b.ms || stepRank(a.step) - stepRank(b.step));
     const rows = stamps.map((s, i) => {
       let took = '';
       const m = /^(.*)\.finished$/.exec(s.step);
@@ -575,6 +575,15 @@
         el('td', { text: formatDuration(stamps[stamps.length - 1].ms - stamps[0].ms) })));
     }
     $('timeline').tBodies[0].replaceChildren(...rows);
+  }
+
+  // steps stamped in the same millisecond keep the pipeline's order
+  const STEP_ORDER = ['queued', 'parse.started', 'parse.finished', 'render.started', 'render.finished', 'store.started',
+    'store.finished', 'completed', 'failed', 'cancelled'];
+
+  function stepRank(step) {
+    const i = STEP_ORDER.indexOf(step);
+    return i < 0 ? STEP_ORDER.length : i;
   }
 
   function describeStep(step) {
@@ -678,10 +687,16 @@
       throw new Error('the file is larger than ' + grant.maxBytes + ' bytes.');
     }
     submitResult('Uploading ' + file.name + '…');
-    const response = await fetch(grant.uploadUrl, {
-      method: grant.method || 'PUT', headers: grant.headers || {}, body: file, cache: 'no-store',
-      credentials: 'omit', referrerPolicy: 'no-referrer',
-    });
+    let response;
+    try {
+      response = await fetch(grant.uploadUrl, {
+        method: grant.method || 'PUT', headers: grant.headers || {}, body: file, cache: 'no-store',
+        credentials: 'omit', referrerPolicy: 'no-referrer',
+      });
+    } catch (e) {
+      // a network error, or the bucket's CORS rules do not allow this page's origin
+      throw new Error('the storage could not be reached from this page (network or CORS): ' + e.message);
+    }
     if (!response.ok) {
       throw new Error('the storage refused the upload (' + response.status + ').');
     }
