@@ -14,8 +14,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * The status function: {@code GET /jobs/{id}}, {@code GET /jobs}, {@code GET /stats} and
- * {@code GET /health} behind API Gateway (REST proxy events, read as a stream so the caller's API key
+ * The status function: {@code GET /jobs/{id}}, {@code GET /jobs}, {@code GET /stats},
+ * {@code GET /health} and the dashboard ({@code GET /}, {@code GET /assets/{file}}) behind API Gateway (REST proxy events, read as a stream so the caller's API key
  * id survives). See docs/api-status.md.
  */
 public final class StatusHandler implements RequestStreamHandler {
