@@ -54,6 +54,14 @@ public final class Intake {
      * @param candidateId the id for a new job, or null for a fresh one
      */
     public JobRegistry.Registration submit(IntakeRequest request, JobId candidateId) {
+        return submit(request, candidateId, true);
+    }
+
+    /**
+     * @param restartFinished false when the request re-discovers a submission rather than repeating it
+     *                        (see {@link JobRegistry#register(Job, boolean)})
+     */
+    public JobRegistry.Registration submit(IntakeRequest request, JobId candidateId, boolean restartFinished) {
         Instant now = clock.instant();
         String dedupKey = DedupKey.of(request.owner(), request.contentChecksum(), request.options());
         JobId id = candidateId;
@@ -62,7 +70,7 @@ public final class Intake {
         }
         Job candidate = Job.newQueued(id, request.owner(), request.source(), request.filename(),
                 request.format(), request.priority(), request.options(), dedupKey, now);
-        JobRegistry.Registration registration = registry.register(candidate);
+        JobRegistry.Registration registration = registry.register(candidate, restartFinished);
         if (registration.outcome() == JobRegistry.Outcome.DEDUPLICATED) {
             return registration;
         }

@@ -54,10 +54,19 @@ public final class JobRegistry {
     public enum Outcome { CREATED, DEDUPLICATED, RESTARTED }
 
     public Registration register(Job candidate) {
+        return register(candidate, true);
+    }
+
+    /**
+     * @param restartFinished whether a duplicate of a failed or cancelled job restarts it (a user
+     *                        submitting again); false for re-discoveries of the same submission (the
+     *                        sweeper's scan of uploads), which must never undo a cancel
+     */
+    public Registration register(Job candidate, boolean restartFinished) {
         if (fastPath.claimDedup(candidate.dedupKey(), candidate.id(), dedupTtl) instanceof FastPath.DedupClaim.Existing hit) {
             Optional<Job> known = store.get(hit.jobId());
             if (known.isPresent() && known.get().dedupKey().equals(candidate.dedupKey())) {
-                return settle(known.get());
+                return settle(known.get(), restartFinished);
             }
             // the claim outlived its job (expired or deleted): the store decides
         }
@@ -69,12 +78,15 @@ public final class JobRegistry {
             fastPath.cacheJob(result.job(), statusTtl);
             return new Registration(result.job(), Outcome.CREATED);
         }
-        return settle(result.job());
+        return settle(result.job(), restartFinished);
     }
 
     /** An existing job for a duplicate: returned as is, or restarted if it had failed or was cancelled. */
-    private Registration settle(Job existing) {
+    private Registration settle(Job existing, boolean restartFinished) {
         Job job = existing;
+        if (!restartFinished) {
+            return new Registration(job, Outcome.DEDUPLICATED);
+        }
         for (int round = 0; round < MAX_RESTART_ROUNDS; round++) {
             if (!(job.status() == JobStatus.FAILED || job.status() == JobStatus.CANCELLED)) {
                 return new Registration(job, Outcome.DEDUPLICATED);

@@ -68,8 +68,16 @@ public final class UploadIntake {
         return Result.REGISTERED;
     }
 
-    /** Registers an upload the caller has already looked at (the sweeper lists them). */
+    /** Registers an upload the caller has already looked at. */
     public JobRegistry.Registration register(Blobs.BlobInfo object, String traceId) {
+        return register(object, traceId, true);
+    }
+
+    /**
+     * @param restartFinished false for the sweeper's scan: finding an upload again must not restart its
+     *                        failed or cancelled job (a new upload event does, as a resubmission)
+     */
+    public JobRegistry.Registration register(Blobs.BlobInfo object, String traceId, boolean restartFinished) {
         String key = object.ref().key();
         String[] segments = key.substring(WorkKeys.UPLOADS.length()).split("/");
         Optional<Priority> prefixPriority = segments.length >= 3 ? priorityNamed(segments[0]) : Optional.empty();
@@ -89,7 +97,8 @@ public final class UploadIntake {
                 .orElse(null);
         String filename = segments[segments.length - 1];
         JobRegistry.Registration r = intake.submit(new IntakeRequest(owner, Source.s3(bucket, key), filename, format,
-                priority, Map.of(), "etag:" + object.etag(), object.size(), traceId), preallocated.orElse(null));
+                priority, Map.of(), "etag:" + object.etag(), object.size(), traceId), preallocated.orElse(null),
+                restartFinished);
         if (preallocated.isPresent() && r.outcome() != JobRegistry.Outcome.CREATED
                 && !r.job().id().equals(preallocated.get())) {
             // the id handed out will never exist: leave a pointer so the status API can answer for it
@@ -136,7 +145,7 @@ public final class UploadIntake {
         for (Blobs.BlobInfo object : page) {
             if (!object.ref().key().endsWith("/") && object.lastModified() != null
                     && object.lastModified().isBefore(settledBefore)) {
-                register(object, "sweeper");
+                register(object, "sweeper", false);
             }
         }
         return page.size() < limit ? null : page.get(page.size() - 1).ref().key();

@@ -43,8 +43,13 @@ class MainTest {
     }
 
     @Test
-    void serve_isNotAvailableYet() {
-        assertUsageError(run("serve"), "docpipe: serve is not available yet; use convert");
+    void serveHelp_printsItsOptions_andServeWithABadOption_isAUsageError() {
+        Result help = run("serve", "--help");
+
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("usage: java -jar docpipe-local.jar serve [options]", "--data DIR", "--no-redis");
+        assertUsageError(run("serve", "--port", "99999"),
+                "docpipe serve: --port must be a port number from 1 to 65535 (0: any free port), not '99999'");
     }
 
     @Test
