@@ -2,7 +2,6 @@ package dev.docpipe.local.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.docpipe.adapter.json.StageMessageJson;
-import dev.docpipe.adapter.sqs.SqsQueueMonitor;
 import dev.docpipe.config.Config;
 import dev.docpipe.config.QueueNames;
 import dev.docpipe.function.status.StatusHandler;
@@ -11,6 +10,8 @@ import dev.docpipe.job.JobId;
 import dev.docpipe.job.Priority;
 import dev.docpipe.job.Stage;
 import dev.docpipe.local.LocalPipeline;
+import dev.docpipe.local.serve.ApiKeys;
+import dev.docpipe.local.serve.Gateway;
 import dev.docpipe.port.StageMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -46,7 +46,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
-    private static final String KEY = "dp_dashboard_browser_test_key_0001";
     private static final Duration SOON = Duration.ofSeconds(15);
     private static final Duration PIPELINE = Duration.ofSeconds(120);
     private static final Path TARGET = Path.of("target");
@@ -54,7 +53,9 @@ class DashboardBrowserIT {
     private static final Path SCREENSHOT = TARGET.resolve("dashboard.png");
 
     private LocalPipeline pipeline;
-    private InterimGateway gateway;
+    private Gateway gateway;
+    /** The gateway's key, as its first start creates it. */
+    private String key;
     private HeadlessChromium browser;
     private URI page;
     private String completedJob;
@@ -71,9 +72,12 @@ class DashboardBrowserIT {
                 "no chromium and chromedriver here (.ci/install-browser installs them)");
 
         pipeline = LocalPipeline.start(LocalPipeline.Options.inMemory(Config.StoreKind.DYNAMODB, false));
-        SqsQueueMonitor queues = new SqsQueueMonitor(pipeline.sqs().client(), new QueueNames(QueueNames.DEFAULT_PREFIX));
-        gateway = InterimGateway.start(new SubmitHandler(pipeline.components()),
-                new StatusHandler(pipeline.components(), queues), Map.of(KEY, "dashboard-user"));
+        Path keys = Files.createDirectories(TARGET.resolve("dashboard-keys"));
+        Files.deleteIfExists(keys.resolve("api-keys.json"));
+        ApiKeys apiKeys = ApiKeys.loadOrCreate(keys);
+        key = apiKeys.first().value();
+        gateway = Gateway.start(0, new SubmitHandler(pipeline.components()),
+                new StatusHandler(pipeline.components(), pipeline.queueMonitor()), apiKeys);
         page = gateway.endpoint().resolve("/");
 
         deleteRecursively(DOWNLOADS);
@@ -115,13 +119,13 @@ class DashboardBrowserIT {
                 && browser.textOf("#alert").contains("refused"), SOON, "the refusal");
         assertThat(browser.shown("#app")).isFalse();
 
-        browser.type(browser.find("#api-key"), KEY);
+        browser.type(browser.find("#api-key"), key);
         browser.click(browser.find("#key-submit"));
         HeadlessChromium.await(() -> browser.shown("#app"), SOON, "the dashboard after the key");
 
-        assertThat(browser.script("return sessionStorage.getItem('docpipe.apiKey')").asText()).isEqualTo(KEY);
+        assertThat(browser.script("return sessionStorage.getItem('docpipe.apiKey')").asText()).isEqualTo(key);
         assertThat(browser.script("return localStorage.length").asInt()).isZero();
-        assertThat(browser.currentUrl()).doesNotContain(KEY);
+        assertThat(browser.currentUrl()).doesNotContain(key);
         assertThat(browser.shown("#alert")).isFalse();
         assertThat(browser.property(browser.find("#api-key"), "value")).isEmpty();
     }

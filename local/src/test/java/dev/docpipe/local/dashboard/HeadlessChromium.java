@@ -166,11 +166,6 @@ final class HeadlessChromium implements AutoCloseable {
         return page.path("url").asText() + " \"" + page.path("title").asText() + "\": " + page.path("text").asText();
     }
 
-    /** An element as a script argument. */
-    static java.util.Map<String, String> reference(String element) {
-        return java.util.Map.of(ELEMENT, element);
-    }
-
     void click(String element) {
         command("element/" + element + "/click", JSON.createObjectNode());
     }
