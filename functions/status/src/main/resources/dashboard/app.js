@@ -6,6 +6,7 @@
 (function () {
   const KEY_STORE = 'docpipe.apiKey';
   const REFRESH_MS = 3000;
+  const OVERVIEW_EVERY = 5;
   const CHART_BUCKETS = 12;
   const BUCKET_MS = 5 * 60 * 1000;
   const CHART_PAGES = 5;
@@ -23,6 +24,7 @@
     selectedStatus: null,
     pendingUpload: null,  // a pre-allocated upload job id that has no job yet
     timer: null,
+    ticks: 0,
     busy: false,
   };
 
@@ -234,8 +236,12 @@
       return;
     }
     state.busy = true;
+    // the table and the open job every tick; the overview (a /stats read is 28 SQS calls) every 5th
+    const overview = state.ticks % OVERVIEW_EVERY === 0;
+    state.ticks += 1;
     try {
-      await Promise.all([loadJobs(), loadStats(), loadDeadLetters(), loadChart(), loadDetail()]);
+      await Promise.all(overview ? [loadJobs(), loadDetail(), loadStats(), loadDeadLetters(), loadChart()]
+        : [loadJobs(), loadDetail()]);
       $('refreshed').textContent = 'Updated ' + new Date().toLocaleTimeString();
       alertError('');
     } catch (e) {

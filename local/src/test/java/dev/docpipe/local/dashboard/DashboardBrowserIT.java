@@ -47,6 +47,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
     private static final Duration SOON = Duration.ofSeconds(15);
+    /** The overview and dead letters refresh every 15 s. */
+    private static final Duration OVERVIEW = Duration.ofSeconds(35);
     private static final Duration PIPELINE = Duration.ofSeconds(120);
     private static final Path TARGET = Path.of("target");
     private static final Path DOWNLOADS = TARGET.resolve("dashboard-downloads");
@@ -283,7 +285,7 @@ class DashboardBrowserIT {
             awaitDetailStatus(id, "failed");
             assertThat(browser.textOf("#detail-error")).startsWith("Error retries_exhausted: ");
             String row = "#dead tbody tr[data-job-id='" + id + "']";
-            browser.await(row, SOON);
+            browser.await(row, OVERVIEW);
             assertThat(browser.textOf(row + " td:nth-of-type(4)")).contains("parse stage gave up");
             assertThat(browser.textOf("#dead-depths")).startsWith("Dead-letter queues hold ");
 
@@ -293,7 +295,7 @@ class DashboardBrowserIT {
             pipeline.startFunction("parse");
         }
         awaitDetailStatus(id, "completed");
-        HeadlessChromium.await(() -> browser.findAll("#dead tbody tr[data-job-id='" + id + "']").isEmpty(), SOON,
+        HeadlessChromium.await(() -> browser.findAll("#dead tbody tr[data-job-id='" + id + "']").isEmpty(), OVERVIEW,
                 "the retried job to leave the dead letters");
     }
 
@@ -303,8 +305,8 @@ class DashboardBrowserIT {
         browser.click(browser.find("#jobs tbody button[data-job-id='" + completedJob + "']"));
         awaitDetailStatus(completedJob, "completed");
 
-        HeadlessChromium.await(() -> "3".equals(browser.textOf("#counts div[data-status=completed] dd")),
-                SOON, "3 completed jobs counted");
+        HeadlessChromium.await(() -> "3".equals(browser.textOf("#counts div[data-status=completed] dd"))
+                && browser.textOf("#chart-note").startsWith("3 "), OVERVIEW, "3 completed jobs counted and charted");
         assertThat(browser.textOf("#counts div[data-status=failed] dd")).isEqualTo("1");
         assertThat(browser.textOf("#counts div[data-status=cancelled] dd")).isEqualTo("1");
         assertThat(browser.textOf("#chart-note")).startsWith("3 completed in the last hour");
