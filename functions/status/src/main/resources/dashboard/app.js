@@ -571,7 +571,7 @@
           took = formatDuration(s.ms - started.ms);
         }
       } else if (i > 0) {
-        took = formatDuration(s.ms - stamps[i - 1].ms) + ' after ' + stamps[i - 1].step;
+        took = formatDuration(s.ms - stamps[i - 1].ms) + ' after ' + describeStep(stamps[i - 1].step);
       }
       return el('tr', { 'data-step': s.step }, el('th', { scope: 'row', text: describeStep(s.step) }),
         el('td', {}, el('time', { datetime: s.at, text: formatTime(s.at) })), el('td', { text: took }));

@@ -36,10 +36,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The dashboard in headless Chromium against the whole local pipeline behind the HTTP gateway: the
- * key, a pasted document to a downloaded PDF, a file through the pre-signed upload, a failing URL job
- * and its retry, filters, cancelling a queued job, the dead letters, keyboard access and labels, and
- * a screenshot ({@code target/dashboard.png}). Skipped where no chromium and chromedriver are
+ * The dashboard in headless Chromium against the whole local pipeline behind local mode's gateway:
+ * the key, a pasted document to a downloaded PDF, a file through the pre-signed upload, a failing
+ * URL job and its retry, filters, cancelling a queued job, the dead letters and a retry from them,
+ * keyboard access, labels and contrast, no console error or CSP refusal in the whole session, and a
+ * screenshot ({@code target/dashboard.png}). Skipped where no chromium and chromedriver are
  * installed ({@code .ci/install-browser} installs them). {@code DOCPIPE_CHROMIUM} and
  * {@code DOCPIPE_CHROMEDRIVER} name other executables (when set, only those are tried).
  */
@@ -194,12 +195,9 @@ class DashboardBrowserIT {
         browser.type(browser.find("#file"), file.toString());
         select("#format", "");
         select("#priority", "high");
-        browser.click(browser.find("#submit-button"));
+        uploadedJob = submitAndAwaitId();
 
-        HeadlessChromium.await(() -> browser.textOf("#submit-result").startsWith("Uploaded")
-                || browser.textOf("#submit-result").startsWith("Not submitted"), SOON, "the upload");
         assertThat(browser.textOf("#submit-result")).startsWith("Uploaded dashboard-upload.html");
-        uploadedJob = browser.script("return document.getElementById('submit-result').dataset.jobId").asText();
         assertThat(JobId.isValid(uploadedJob)).isTrue();
 
         awaitDetailStatus(uploadedJob, "completed");
@@ -214,9 +212,7 @@ class DashboardBrowserIT {
         chooseSource("url");
         select("#format", "");
         browser.type(browser.find("#url"), "http://127.0.0.1:9/internal.html");
-        browser.click(browser.find("#submit-button"));
-
-        failedJob = awaitSubmitted();
+        failedJob = submitAndAwaitId();
         awaitDetailStatus(failedJob, "failed");
         assertThat(browser.shown("#detail-error")).isTrue();
         assertThat(browser.textOf("#detail-error")).startsWith("Error fetch_blocked: ");
@@ -269,23 +265,23 @@ class DashboardBrowserIT {
 
     @Test
     @Order(9)
-    void aDeadLetteredJob_isListed_andItsRetryCompletesIt() {
+    void deadLetteredJobs_areListed_andARetryCompletesOne() {
         pipeline.stopFunction("parse");
+        String kept;
         String id;
         try {
+            kept = submitPasted("# Left dead\n\nStays in the dead letters.", "left-dead.md", "markdown");
+            awaitDetailStatus(kept, "queued");
             id = submitPasted("# Dead letter\n\nIts parse message runs out of receives.", "dead-letter.md", "markdown");
             awaitDetailStatus(id, "queued");
-            // what SQS does after maxReceiveCount failed receives: the message moves to the stage's dead-letter queue
-            QueueNames names = new QueueNames(QueueNames.DEFAULT_PREFIX);
-            var sqs = pipeline.sqs().client();
-            String dlq = sqs.getQueueUrl(r -> r.queueName(names.deadLetter(Stage.PARSE))).queueUrl();
-            sqs.sendMessage(r -> r.queueUrl(dlq).messageBody(StageMessageJson.write(
-                    new StageMessage(new JobId(id), Stage.PARSE, Priority.DEFAULT, 1, "dashboard-test"))));
+            deadLetter(kept);
+            deadLetter(id);
 
             awaitDetailStatus(id, "failed");
             assertThat(browser.textOf("#detail-error")).startsWith("Error retries_exhausted: ");
             String row = "#dead tbody tr[data-job-id='" + id + "']";
             browser.await(row, OVERVIEW);
+            browser.await("#dead tbody tr[data-job-id='" + kept + "']", OVERVIEW);
             assertThat(browser.textOf(row + " td:nth-of-type(4)")).contains("parse stage gave up");
             assertThat(browser.textOf("#dead-depths")).startsWith("Dead-letter queues hold ");
 
@@ -297,6 +293,17 @@ class DashboardBrowserIT {
         awaitDetailStatus(id, "completed");
         HeadlessChromium.await(() -> browser.findAll("#dead tbody tr[data-job-id='" + id + "']").isEmpty(), OVERVIEW,
                 "the retried job to leave the dead letters");
+        assertThat(browser.findAll("#dead tbody tr[data-job-id]")).hasSize(1);
+        assertThat(browser.find("#dead tbody tr[data-job-id='" + kept + "']")).isNotNull();
+    }
+
+    /** What SQS does after maxReceiveCount failed receives: the job's parse message moves to the dead-letter queue. */
+    private void deadLetter(String jobId) {
+        QueueNames names = new QueueNames(QueueNames.DEFAULT_PREFIX);
+        var sqs = pipeline.sqs().client();
+        String dlq = sqs.getQueueUrl(r -> r.queueName(names.deadLetter(Stage.PARSE))).queueUrl();
+        sqs.sendMessage(r -> r.queueUrl(dlq).messageBody(StageMessageJson.write(
+                new StageMessage(new JobId(jobId), Stage.PARSE, Priority.DEFAULT, 1, "dashboard-test"))));
     }
 
     @Test
@@ -307,7 +314,7 @@ class DashboardBrowserIT {
 
         HeadlessChromium.await(() -> "3".equals(browser.textOf("#counts div[data-status=completed] dd"))
                 && browser.textOf("#chart-note").startsWith("3 "), OVERVIEW, "3 completed jobs counted and charted");
-        assertThat(browser.textOf("#counts div[data-status=failed] dd")).isEqualTo("1");
+        assertThat(browser.textOf("#counts div[data-status=failed] dd")).isEqualTo("2");
         assertThat(browser.textOf("#counts div[data-status=cancelled] dd")).isEqualTo("1");
         assertThat(browser.textOf("#chart-note")).startsWith("3 completed in the last hour");
         assertThat(browser.findAll("#chart svg rect.bar")).hasSize(12);
@@ -315,6 +322,11 @@ class DashboardBrowserIT {
                 .contains("3 in all");
         assertThat(browser.findAll("#queues tbody tr")).hasSize(4);
         assertThat(browser.textOf("#queues tr[data-stage=render] th")).isEqualTo("render");
+
+        assertThat(browser.consoleMessages()).as("console messages of the whole session")
+                .anyMatch(m -> m.contains("status of 403")) // the refused key: the log is being read
+                .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
+                .noneMatch(m -> m.startsWith("SEVERE") && !m.contains("the server responded with a status of 40"));
 
         byte[] png = browser.fullPageScreenshot();
         Files.write(SCREENSHOT, png);
@@ -391,8 +403,7 @@ class DashboardBrowserIT {
         browser.type(browser.find("#content"), content);
         browser.type(browser.find("#filename"), filename);
         select("#format", format);
-        browser.click(browser.find("#submit-button"));
-        return awaitSubmitted();
+        return submitAndAwaitId();
     }
 
     private void chooseSource(String source) {
@@ -404,14 +415,17 @@ class DashboardBrowserIT {
         assertThat(browser.property(browser.find(css), "value")).isEqualTo(value);
     }
 
-    /** The job id the submit form reports, after it changed from the previous one. */
-    private String awaitSubmitted() {
-        String before = browser.script("return document.getElementById('submit-result').dataset.jobId || ''").asText();
-        HeadlessChromium.await(() -> {
-            String now = browser.script("return document.getElementById('submit-result').dataset.jobId || ''").asText();
-            return !now.isEmpty() && !now.equals(before);
-        }, SOON, "the submit answer (" + browser.textOf("#submit-result") + ")");
-        return browser.script("return document.getElementById('submit-result').dataset.jobId").asText();
+    /** Clicks Submit; the job id the form then reports (a new one: the previous is read before the click). */
+    private String submitAndAwaitId() {
+        String before = submittedId();
+        browser.click(browser.find("#submit-button"));
+        HeadlessChromium.await(() -> !submittedId().isEmpty() && !submittedId().equals(before), SOON,
+                "the submit answer (" + browser.textOf("#submit-result") + ")");
+        return submittedId();
+    }
+
+    private String submittedId() {
+        return browser.script("return document.getElementById('submit-result').dataset.jobId || ''").asText();
     }
 
     /** Waits, without reloading, for the detail panel of job {@code id} to show {@code status} (live refresh). */

@@ -115,6 +115,7 @@ final class HeadlessChromium implements AutoCloseable {
         always.put("browserName", "chrome");
         always.set("goog:chromeOptions", options);
         always.put("unhandledPromptBehavior", "dismiss");
+        always.putObject("goog:loggingPrefs").put("browser", "ALL");
         JsonNode created = call("POST", "session", body).path("value");
         session = created.path("sessionId").asText();
         if (session.isEmpty()) {
@@ -231,6 +232,17 @@ final class HeadlessChromium implements AutoCloseable {
             a.addPOJO(arg);
         }
         return command("execute/sync", body);
+    }
+
+    /**
+     * The browser console's messages since the last call (page errors, CSP refusals, failed loads),
+     * through chromedriver's log endpoint.
+     */
+    List<String> consoleMessages() {
+        List<String> out = new ArrayList<>();
+        command("se/log", JSON.createObjectNode().put("type", "browser"))
+                .forEach(e -> out.add(e.path("level").asText() + " " + e.path("message").asText()));
+        return out;
     }
 
     /** The whole page, beyond the window, as PNG (through the DevTools command chromedriver relays). */
