@@ -471,6 +471,11 @@
   }
 
   $('close-detail').addEventListener('click', () => closeDetail(true));
+  $('detail-section').addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      closeDetail(true);
+    }
+  });
 
   async function loadDetail() {
     const id = state.selected;

@@ -226,7 +226,7 @@ class DashboardBrowserIT {
 
     @Test
     @Order(7)
-    void filters_narrowTheTableByStatusAndPriority() {
+    void filters_narrowTheTableByStatusPriorityAndTimeRange() {
         select("#filter-status", "failed");
         browser.click(browser.find("#filter-apply"));
         HeadlessChromium.await(() -> rowStatuses().equals(List.of("failed")), SOON, "only the failed job listed");
@@ -239,9 +239,30 @@ class DashboardBrowserIT {
         HeadlessChromium.await(() -> rowIds().equals(List.of(uploadedJob)), SOON, "only the high-priority upload listed");
         assertThat(browser.textOf("#jobs-summary")).contains("priority high");
 
+        select("#filter-priority", "");
+        browser.click(browser.find("#filter-apply"));
+        HeadlessChromium.await(() -> rowIds().containsAll(List.of(completedJob, uploadedJob, failedJob)), SOON,
+                "every job listed with no filter");
+        // created from the upload's second (inclusive) to the failed job's second (exclusive), in the
+        // browser's local time as a person would enter it; the jobs were created seconds apart
+        browser.script("""
+                const local = (iso) => {
+                  const d = new Date(iso);
+                  const p = (n) => String(n).padStart(2, '0');
+                  return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours())
+                    + ':' + p(d.getMinutes()) + ':' + p(d.getSeconds());
+                };
+                const created = (id) => document.querySelector("#jobs tr[data-job-id='" + id + "'] time").dateTime;
+                document.getElementById('filter-since').value = local(created(arguments[0]));
+                document.getElementById('filter-until').value = local(created(arguments[1]));""", uploadedJob, failedJob);
+        browser.click(browser.find("#filter-apply"));
+        HeadlessChromium.await(() -> rowIds().equals(List.of(uploadedJob)), SOON, "only the job created in the range");
+        assertThat(browser.textOf("#jobs-summary")).contains("since 20").contains("until 20");
+
         browser.click(browser.find("#filter-reset"));
         HeadlessChromium.await(() -> rowIds().containsAll(List.of(completedJob, uploadedJob, failedJob)), SOON,
                 "every job listed again");
+        assertThat(browser.property(browser.find("#filter-since"), "value")).isEmpty();
     }
 
     @Test
@@ -308,7 +329,7 @@ class DashboardBrowserIT {
 
     @Test
     @Order(10)
-    void overview_countsChartAndQueues_thenAScreenshotOfThePopulatedDashboard() throws Exception {
+    void overview_countsChartAndQueues_aScreenshotOfThePopulatedDashboard_thenEscapeClosesTheJob() throws Exception {
         browser.click(browser.find("#jobs tbody button[data-job-id='" + completedJob + "']"));
         awaitDetailStatus(completedJob, "completed");
 
@@ -332,6 +353,11 @@ class DashboardBrowserIT {
         Files.write(SCREENSHOT, png);
         assertThat(png).startsWith(new byte[]{(byte) 0x89, 'P', 'N', 'G'});
         assertThat(png.length).isGreaterThan(50_000);
+
+        browser.script("document.getElementById('download').focus()");
+        browser.press(HeadlessChromium.ESCAPE);
+        assertThat(browser.shown("#detail-section")).as("Escape closes the job").isFalse();
+        assertThat(browser.script("return document.activeElement.id").asText()).isEqualTo("jobs-heading");
     }
 
     // --- helpers

@@ -33,7 +33,7 @@ final class HeadlessChromium implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** WebDriver's code for the Tab key. */
     static final String TAB = "\uE004";
-    static final String SHIFT = "\uE008";
+    static final String ESCAPE = "\uE00C";
 
     private final Process driver;
     private final URI base;
