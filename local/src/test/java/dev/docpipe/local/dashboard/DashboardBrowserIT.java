@@ -344,6 +344,7 @@ class DashboardBrowserIT {
         assertThat(browser.findAll("#queues tbody tr")).hasSize(4);
         assertThat(browser.textOf("#queues tr[data-stage=render] th")).isEqualTo("render");
 
+        assertThat(lowContrastText()).as("text contrast with every panel populated").isEmpty();
         assertThat(browser.consoleMessages()).as("console messages of the whole session")
                 .anyMatch(m -> m.contains("status of 403")) // the refused key: the log is being read
                 .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Refused to"))
