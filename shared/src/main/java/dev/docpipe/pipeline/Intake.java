@@ -8,8 +8,11 @@ import dev.docpipe.job.JobError;
 import dev.docpipe.job.JobId;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.Stage;
+import dev.docpipe.logging.LogFields;
 import dev.docpipe.port.StageMessage;
 import dev.docpipe.port.StageQueues;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +27,8 @@ import java.time.Instant;
  * re-drives it.
  */
 public final class Intake {
+    private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
+
     private final JobRegistry registry;
     private final JobTransitions transitions;
     private final StageQueues queues;
@@ -63,6 +68,10 @@ public final class Intake {
         Job candidate = Job.newQueued(id, request.owner(), request.source(), request.filename(),
                 request.format(), request.priority(), request.options(), dedupKey, now);
         JobRegistry.Registration registration = registry.register(candidate);
+        LogFields.job(registration.job());
+        LogFields.put(LogFields.TRACE_ID, request.traceId());
+        LOG.info("job {} {}: {} bytes of {}", registration.job().id(), registration.outcome().name().toLowerCase(),
+                request.size(), request.format() == null ? "unknown format" : request.format().wire());
         if (registration.outcome() == JobRegistry.Outcome.DEDUPLICATED) {
             return registration;
         }

@@ -8,6 +8,8 @@ import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.StaleTransitionException;
 import dev.docpipe.port.FastPath;
 import dev.docpipe.port.JobStore;
+import dev.docpipe.port.Metric;
+import dev.docpipe.port.Metrics;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -35,8 +37,16 @@ public final class JobRegistry {
     private final Clock clock;
     private final Duration dedupTtl;
     private final Duration statusTtl;
+    private final Metrics metrics;
 
     public JobRegistry(JobStore store, FastPath fastPath, Clock clock, Duration dedupTtl, Duration statusTtl) {
+        this(store, fastPath, clock, dedupTtl, statusTtl, Metrics.none());
+    }
+
+    /** @param metrics counts each registration by outcome (created, deduplicated, restarted) */
+    public JobRegistry(JobStore store, FastPath fastPath, Clock clock, Duration dedupTtl, Duration statusTtl,
+                       Metrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.fastPath = fastPath;
         this.clock = clock;
@@ -54,6 +64,16 @@ public final class JobRegistry {
     public enum Outcome { CREATED, DEDUPLICATED, RESTARTED }
 
     public Registration register(Job candidate) {
+        Registration registration = decide(candidate);
+        metrics.increment(switch (registration.outcome()) {
+            case CREATED -> Metric.JOBS_CREATED;
+            case DEDUPLICATED -> Metric.JOBS_DEDUPLICATED;
+            case RESTARTED -> Metric.JOBS_RESTARTED;
+        });
+        return registration;
+    }
+
+    private Registration decide(Job candidate) {
         if (fastPath.claimDedup(candidate.dedupKey(), candidate.id(), dedupTtl) instanceof FastPath.DedupClaim.Existing hit) {
             Optional<Job> known = store.get(hit.jobId());
             if (known.isPresent() && known.get().dedupKey().equals(candidate.dedupKey())) {
