@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Lambda's sink: CloudWatch Embedded Metric Format, written as JSON lines to stdout (Lambda ships them to
@@ -35,7 +36,7 @@ public final class EmfMetrics implements Metrics {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final PrintStream out;
+    private final Supplier<PrintStream> out;
     private final Clock clock;
     private final String service;
     /** label values → metric → values (a counter's single running sum, or a histogram's observations) */
@@ -46,14 +47,18 @@ public final class EmfMetrics implements Metrics {
 
     /** @param service the value of the {@code service} dimension on every metric */
     public EmfMetrics(PrintStream out, Clock clock, String service) {
+        this(() -> out, clock, service);
+    }
+
+    private EmfMetrics(Supplier<PrintStream> out, Clock clock, String service) {
         this.out = out;
         this.clock = clock;
         this.service = service;
     }
 
-    /** Stdout, as Lambda captures it. */
+    /** Stdout as Lambda captures it: {@code System.out} as it is at each flush. */
     public static EmfMetrics toStdout() {
-        return new EmfMetrics(System.out, Clock.systemUTC(), NAMESPACE);
+        return new EmfMetrics(() -> System.out, Clock.systemUTC(), NAMESPACE);
     }
 
     @Override
@@ -91,10 +96,11 @@ public final class EmfMetrics implements Metrics {
             pending.forEach((key, metrics) -> documents(key, metrics, timestamp, lines));
             pending.clear();
         }
+        PrintStream stream = out.get();
         for (String line : lines) {
-            out.println(line);
+            stream.println(line);
         }
-        out.flush();
+        stream.flush();
     }
 
     private void documents(Key key, Map<Metric, List<Double>> metrics, long timestamp, List<String> lines) {
