@@ -13,10 +13,12 @@ import dev.docpipe.port.StageMessage;
 import dev.docpipe.port.StageQueues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Where every job starts, whether it came from an S3 upload (ingest) or the API (submit): dedup and
@@ -59,6 +61,18 @@ public final class Intake {
      * @param candidateId the id for a new job, or null for a fresh one
      */
     public JobRegistry.Registration submit(IntakeRequest request, JobId candidateId) {
+        return submit(request, candidateId, true);
+    }
+
+    /**
+     * Like {@link #submit(IntakeRequest, JobId)} for an upload the sweeper's scan found: it usually has its
+     * job already, and finding it again is no resubmission (not counted, logged at debug level only).
+     */
+    public JobRegistry.Registration reconcile(IntakeRequest request, JobId candidateId) {
+        return submit(request, candidateId, false);
+    }
+
+    private JobRegistry.Registration submit(IntakeRequest request, JobId candidateId, boolean submission) {
         Instant now = clock.instant();
         String dedupKey = DedupKey.of(request.owner(), request.contentChecksum(), request.options());
         JobId id = candidateId;
@@ -67,11 +81,13 @@ public final class Intake {
         }
         Job candidate = Job.newQueued(id, request.owner(), request.source(), request.filename(),
                 request.format(), request.priority(), request.options(), dedupKey, now);
-        JobRegistry.Registration registration = registry.register(candidate);
+        JobRegistry.Registration registration = registry.register(candidate, submission);
         LogFields.job(registration.job());
         LogFields.put(LogFields.TRACE_ID, request.traceId());
-        LOG.info("job {} {}: {} bytes of {}", registration.job().id(), registration.outcome().name().toLowerCase(),
-                request.size(), request.format() == null ? "unknown format" : request.format().wire());
+        boolean foundAgain = !submission && registration.outcome() == JobRegistry.Outcome.DEDUPLICATED;
+        LOG.atLevel(foundAgain ? Level.DEBUG : Level.INFO).log("job {} {}: {} bytes of {}", registration.job().id(),
+                registration.outcome().name().toLowerCase(Locale.ROOT), request.size(),
+                request.format() == null ? "unknown format" : request.format().wire());
         if (registration.outcome() == JobRegistry.Outcome.DEDUPLICATED) {
             return registration;
         }

@@ -64,12 +64,24 @@ public final class JobRegistry {
     public enum Outcome { CREATED, DEDUPLICATED, RESTARTED }
 
     public Registration register(Job candidate) {
+        return register(candidate, true);
+    }
+
+    /**
+     * @param countDuplicate false when a duplicate is no resubmission but the same upload found again
+     *                       (the sweeper's upload scan): it is then not counted as {@code jobs_deduplicated}
+     */
+    public Registration register(Job candidate, boolean countDuplicate) {
         Registration registration = decide(candidate);
-        metrics.increment(switch (registration.outcome()) {
-            case CREATED -> Metric.JOBS_CREATED;
-            case DEDUPLICATED -> Metric.JOBS_DEDUPLICATED;
-            case RESTARTED -> Metric.JOBS_RESTARTED;
-        });
+        switch (registration.outcome()) {
+            case CREATED -> metrics.increment(Metric.JOBS_CREATED);
+            case DEDUPLICATED -> {
+                if (countDuplicate) {
+                    metrics.increment(Metric.JOBS_DEDUPLICATED);
+                }
+            }
+            case RESTARTED -> metrics.increment(Metric.JOBS_RESTARTED);
+        }
         return registration;
     }
 

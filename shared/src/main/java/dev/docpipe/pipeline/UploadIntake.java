@@ -9,6 +9,7 @@ import dev.docpipe.port.BlobRef;
 import dev.docpipe.port.Blobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -68,8 +69,13 @@ public final class UploadIntake {
         return Result.REGISTERED;
     }
 
-    /** Registers an upload the caller has already looked at (the sweeper lists them). */
+    /** Registers an upload the caller has already looked at. */
     public JobRegistry.Registration register(Blobs.BlobInfo object, String traceId) {
+        return register(object, traceId, false);
+    }
+
+    /** @param scanned found by the sweeper's scan, not announced by an event ({@link Intake#reconcile}) */
+    private JobRegistry.Registration register(Blobs.BlobInfo object, String traceId, boolean scanned) {
         String key = object.ref().key();
         String[] segments = key.substring(WorkKeys.UPLOADS.length()).split("/");
         Optional<Priority> prefixPriority = segments.length >= 3 ? priorityNamed(segments[0]) : Optional.empty();
@@ -88,8 +94,10 @@ public final class UploadIntake {
                 .or(() -> preallocated.isPresent() ? formatOfContentType(object.contentType()) : Optional.empty())
                 .orElse(null);
         String filename = segments[segments.length - 1];
-        JobRegistry.Registration r = intake.submit(new IntakeRequest(owner, Source.s3(bucket, key), filename, format,
-                priority, Map.of(), "etag:" + object.etag(), object.size(), traceId), preallocated.orElse(null));
+        IntakeRequest request = new IntakeRequest(owner, Source.s3(bucket, key), filename, format,
+                priority, Map.of(), "etag:" + object.etag(), object.size(), traceId);
+        JobRegistry.Registration r = scanned ? intake.reconcile(request, preallocated.orElse(null))
+                : intake.submit(request, preallocated.orElse(null));
         if (preallocated.isPresent() && r.outcome() != JobRegistry.Outcome.CREATED
                 && !r.job().id().equals(preallocated.get())) {
             // the id handed out will never exist: leave a pointer so the status API can answer for it
@@ -97,7 +105,8 @@ public final class UploadIntake {
                     "text/plain; charset=utf-8", Map.of());
             LOG.info("upload for pre-allocated job {} resolved to job {}", preallocated.get(), r.job().id());
         }
-        LOG.info("upload registered as job {} ({}, priority {})", r.job().id(), r.outcome(), priority.wire());
+        LOG.atLevel(scanned && r.outcome() == JobRegistry.Outcome.DEDUPLICATED ? Level.DEBUG : Level.INFO)
+                .log("upload registered as job {} ({}, priority {})", r.job().id(), r.outcome(), priority.wire());
         return r;
     }
 
@@ -136,7 +145,7 @@ public final class UploadIntake {
         for (Blobs.BlobInfo object : page) {
             if (!object.ref().key().endsWith("/") && object.lastModified() != null
                     && object.lastModified().isBefore(settledBefore)) {
-                register(object, "sweeper");
+                register(object, "sweeper", true);
             }
         }
         return page.size() < limit ? null : page.get(page.size() - 1).ref().key();

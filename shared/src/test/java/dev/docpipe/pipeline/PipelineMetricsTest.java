@@ -14,6 +14,8 @@ import dev.docpipe.job.Stage;
 import dev.docpipe.lambda.SqsBatch;
 import dev.docpipe.port.Metric;
 import dev.docpipe.port.StageMessage;
+import dev.docpipe.port.BlobRef;
+import dev.docpipe.testing.InMemoryBlobs;
 import dev.docpipe.testing.InMemoryFastPath;
 import dev.docpipe.testing.InMemoryJobStore;
 import dev.docpipe.testing.Jobs;
@@ -21,6 +23,7 @@ import dev.docpipe.testing.MutableClock;
 import dev.docpipe.testing.RecordingQueues;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -71,6 +74,24 @@ class PipelineMetricsTest {
         assertThat(metrics.counterValue(Metric.JOBS_CREATED)).isEqualTo(2);
         assertThat(metrics.counterValue(Metric.JOBS_DEDUPLICATED)).isEqualTo(1);
         assertThat(metrics.counterValue(Metric.JOBS_RESTARTED)).isEqualTo(1);
+    }
+
+    @Test
+    void anUploadFoundAgainByTheSweepersScan_isNoDuplicateSubmission_butTheSameUploadAgainIs() {
+        InMemoryBlobs blobs = new InMemoryBlobs();
+        UploadIntake uploads = new UploadIntake(blobs, new Intake(registry, transitions, queues, clock, 1_000_000,
+                Duration.ofDays(7)), "docpipe");
+        Instant old = clock.instant().minus(Duration.ofMinutes(30));
+        blobs.putAt(new BlobRef("docpipe", "uploads/alice/a.md"), "# a".getBytes(StandardCharsets.UTF_8), Map.of(), old);
+        blobs.putAt(new BlobRef("docpipe", "uploads/alice/b.md"), "# b".getBytes(StandardCharsets.UTF_8), Map.of(), old);
+        uploads.onEvent("ObjectCreated:Put", "docpipe", "uploads/alice/a.md", "m1");
+
+        uploads.scan(null, 10, clock.instant().minus(Duration.ofMinutes(5))); // a again, b without an event
+        uploads.scan(null, 10, clock.instant().minus(Duration.ofMinutes(5))); // both again
+        uploads.onEvent("ObjectCreated:Put", "docpipe", "uploads/alice/a.md", "m2"); // a redelivered event
+
+        assertThat(metrics.counterValue(Metric.JOBS_CREATED)).isEqualTo(2);
+        assertThat(metrics.counterValue(Metric.JOBS_DEDUPLICATED)).isEqualTo(1);
     }
 
     @Test
