@@ -231,8 +231,9 @@ class JobLogsIT {
         for (JobId id : jobs) {
             assertThat(during).as("lines of job %s", id).anyMatch(l -> id.value().equals(l.path("jobId").asText()));
         }
-        assertThat(text).doesNotContain(content).doesNotContain(apiKey).doesNotContain(signature.group(1));
-        Matcher unmasked = Pattern.compile("X-Amz-Signature=(?!\\*\\*\\*)").matcher(text);
-        assertThat(unmasked.find()).as("an unmasked X-Amz-Signature in the logs").isFalse();
+        Pattern forbidden = Pattern.compile(Pattern.quote(content) + "|" + Pattern.quote(apiKey) + "|"
+                + Pattern.quote(signature.group(1)) + "|X-Amz-Signature=(?!\\*\\*\\*)");
+        assertThat(text.lines().filter(line -> forbidden.matcher(line).find()).toList())
+                .as("log lines with document content, the API key or a signature").isEmpty();
     }
 }
