@@ -8,6 +8,7 @@ import dev.docpipe.adapter.postgres.PostgresJobStore;
 import dev.docpipe.adapter.redis.RedisFastPath;
 import dev.docpipe.adapter.s3.S3Blobs;
 import dev.docpipe.adapter.sqs.SqsQueueSetup;
+import dev.docpipe.adapter.sqs.SqsQueueMonitor;
 import dev.docpipe.adapter.sqs.SqsStageQueues;
 import dev.docpipe.config.Components;
 import dev.docpipe.config.Config;
@@ -19,10 +20,12 @@ import dev.docpipe.function.render.RenderHandler;
 import dev.docpipe.function.store.StoreHandler;
 import dev.docpipe.function.sweeper.SweeperService;
 import dev.docpipe.job.Stage;
+import dev.docpipe.pipeline.Sweeper;
 import dev.docpipe.pipeline.UploadIntake;
 import dev.docpipe.pipeline.WorkKeys;
 import dev.docpipe.port.FastPath;
 import dev.docpipe.port.JobStore;
+import dev.docpipe.port.QueueMonitor;
 import dev.docpipe.standins.PostgresStandIn;
 import dev.docpipe.standins.RedisStandIn;
 import dev.docpipe.standins.dynamo.DynamoStandIn;
@@ -57,6 +60,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -92,33 +96,42 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    /** How to run it. {@code dataDirectory} null keeps everything in memory. */
+    /**
+     * How to run it. {@code dataDirectory} null keeps everything in memory; {@code s3Port} 0 takes any
+     * free port (a fixed one keeps endpoints and pre-signed URLs valid across restarts).
+     */
     public record Options(Path dataDirectory, Config.StoreKind store, boolean redis, int maxReceiveCount,
                           Duration visibilityTimeout, Duration sweepInterval, Map<String, String> settings,
-                          int renderWorkers, Hooks hooks) {
+                          int renderWorkers, Hooks hooks, int s3Port) {
         public static Options inMemory(Config.StoreKind store, boolean redis) {
             return new Options(null, store, redis, 5, Duration.ofSeconds(30), Duration.ofSeconds(30), Map.of(), 2,
-                    Hooks.none());
+                    Hooks.none(), 0);
+        }
+
+        /** State under {@code directory} (S3 objects, queues and messages, the job store) survives a restart. */
+        public Options persistentIn(Path directory, int fixedS3Port) {
+            return new Options(directory, store, redis, maxReceiveCount, visibilityTimeout, sweepInterval, settings,
+                    renderWorkers, hooks, fixedS3Port);
         }
 
         public Options withSettings(Map<String, String> more) {
             return new Options(dataDirectory, store, redis, maxReceiveCount, visibilityTimeout, sweepInterval, more,
-                    renderWorkers, hooks);
+                    renderWorkers, hooks, s3Port);
         }
 
         public Options withRedrive(int receives, Duration visibility) {
             return new Options(dataDirectory, store, redis, receives, visibility, sweepInterval, settings, renderWorkers,
-                    hooks);
+                    hooks, s3Port);
         }
 
         public Options withSweepInterval(Duration interval) {
             return new Options(dataDirectory, store, redis, maxReceiveCount, visibilityTimeout, interval, settings,
-                    renderWorkers, hooks);
+                    renderWorkers, hooks, s3Port);
         }
 
         public Options withHooks(Hooks value) {
             return new Options(dataDirectory, store, redis, maxReceiveCount, visibilityTimeout, sweepInterval, settings,
-                    renderWorkers, value);
+                    renderWorkers, value, s3Port);
         }
     }
 
@@ -150,7 +163,7 @@ public final class LocalPipeline implements AutoCloseable {
 
     private void boot(Options o) {
         Path data = o.dataDirectory();
-        S3StandIn.Builder s3Builder = S3StandIn.builder().port(0);
+        S3StandIn.Builder s3Builder = S3StandIn.builder().port(o.s3Port());
         SqsStandIn.Builder sqsBuilder = SqsStandIn.builder().port(0);
         if (data != null) {
             s3Builder.dataDirectory(data.resolve("s3"));
@@ -272,6 +285,16 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * After the previous run on the same data directory died: re-drives every job it left queued or
+     * running (see {@link Sweeper#redriveUnmovedSince}) and registers uploads whose notification was lost.
+     */
+    public Sweeper.Report recover(Instant startedAt) {
+        Sweeper.Report report = components.sweeper().redriveUnmovedSince(startedAt);
+        sweeper.registerUploadsBefore(startedAt);
+        return report;
+    }
+
     /** Runs one sweep now (tests). */
     public void sweepNow() {
         sweeper.run();
@@ -295,6 +318,11 @@ public final class LocalPipeline implements AutoCloseable {
 
     public SqsStandIn sqs() {
         return sqs;
+    }
+
+    /** Queue depths for the status function's {@code /stats}. */
+    public QueueMonitor queueMonitor() {
+        return new SqsQueueMonitor(sqs.client(), new QueueNames(QueueNames.DEFAULT_PREFIX));
     }
 
     public RedisStandIn redis() {

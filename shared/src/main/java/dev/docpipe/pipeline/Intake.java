@@ -65,14 +65,11 @@ public final class Intake {
     }
 
     /**
-     * Like {@link #submit(IntakeRequest, JobId)} for an upload the sweeper's scan found: it usually has its
-     * job already, and finding it again is no resubmission (not counted, logged at debug level only).
+     * @param restartFinished false when the request re-discovers a submission rather than repeating it
+     *                        (see {@link JobRegistry#register(Job, boolean)}); such a re-discovery that finds
+     *                        its job is logged at debug level only
      */
-    public JobRegistry.Registration reconcile(IntakeRequest request, JobId candidateId) {
-        return submit(request, candidateId, false);
-    }
-
-    private JobRegistry.Registration submit(IntakeRequest request, JobId candidateId, boolean submission) {
+    public JobRegistry.Registration submit(IntakeRequest request, JobId candidateId, boolean restartFinished) {
         Instant now = clock.instant();
         String dedupKey = DedupKey.of(request.owner(), request.contentChecksum(), request.options());
         JobId id = candidateId;
@@ -81,10 +78,10 @@ public final class Intake {
         }
         Job candidate = Job.newQueued(id, request.owner(), request.source(), request.filename(),
                 request.format(), request.priority(), request.options(), dedupKey, now);
-        JobRegistry.Registration registration = registry.register(candidate, submission);
+        JobRegistry.Registration registration = registry.register(candidate, restartFinished);
         LogFields.job(registration.job());
         LogFields.put(LogFields.TRACE_ID, request.traceId());
-        boolean foundAgain = !submission && registration.outcome() == JobRegistry.Outcome.DEDUPLICATED;
+        boolean foundAgain = !restartFinished && registration.outcome() == JobRegistry.Outcome.DEDUPLICATED;
         LOG.atLevel(foundAgain ? Level.DEBUG : Level.INFO).log("job {} {}: {} bytes of {}", registration.job().id(),
                 registration.outcome().name().toLowerCase(Locale.ROOT), request.size(),
                 request.format() == null ? "unknown format" : request.format().wire());

@@ -68,15 +68,17 @@ public final class JobRegistry {
     }
 
     /**
-     * @param countDuplicate false when a duplicate is no resubmission but the same upload found again
-     *                       (the sweeper's upload scan): it is then not counted as {@code jobs_deduplicated}
+     * @param restartFinished whether a duplicate of a failed or cancelled job restarts it (a user
+     *                        submitting again); false for re-discoveries of the same submission (the
+     *                        sweeper's scan of uploads), which must never undo a cancel and are not
+     *                        counted as {@code jobs_deduplicated} (every sweep finds every settled upload)
      */
-    public Registration register(Job candidate, boolean countDuplicate) {
-        Registration registration = decide(candidate);
+    public Registration register(Job candidate, boolean restartFinished) {
+        Registration registration = decide(candidate, restartFinished);
         switch (registration.outcome()) {
             case CREATED -> metrics.increment(Metric.JOBS_CREATED);
             case DEDUPLICATED -> {
-                if (countDuplicate) {
+                if (restartFinished) {
                     metrics.increment(Metric.JOBS_DEDUPLICATED);
                 }
             }
@@ -85,11 +87,11 @@ public final class JobRegistry {
         return registration;
     }
 
-    private Registration decide(Job candidate) {
+    private Registration decide(Job candidate, boolean restartFinished) {
         if (fastPath.claimDedup(candidate.dedupKey(), candidate.id(), dedupTtl) instanceof FastPath.DedupClaim.Existing hit) {
             Optional<Job> known = store.get(hit.jobId());
             if (known.isPresent() && known.get().dedupKey().equals(candidate.dedupKey())) {
-                return settle(known.get());
+                return settle(known.get(), restartFinished);
             }
             // the claim outlived its job (expired or deleted): the store decides
         }
@@ -101,12 +103,15 @@ public final class JobRegistry {
             fastPath.cacheJob(result.job(), statusTtl);
             return new Registration(result.job(), Outcome.CREATED);
         }
-        return settle(result.job());
+        return settle(result.job(), restartFinished);
     }
 
     /** An existing job for a duplicate: returned as is, or restarted if it had failed or was cancelled. */
-    private Registration settle(Job existing) {
+    private Registration settle(Job existing, boolean restartFinished) {
         Job job = existing;
+        if (!restartFinished) {
+            return new Registration(job, Outcome.DEDUPLICATED);
+        }
         for (int round = 0; round < MAX_RESTART_ROUNDS; round++) {
             if (!(job.status() == JobStatus.FAILED || job.status() == JobStatus.CANCELLED)) {
                 return new Registration(job, Outcome.DEDUPLICATED);

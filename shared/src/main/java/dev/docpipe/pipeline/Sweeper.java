@@ -52,23 +52,51 @@ public final class Sweeper {
 
     public Report sweep() {
         Instant now = clock.instant();
-        int redriven = 0;
-        int failed = 0;
-        for (JobStatus status : List.of(JobStatus.QUEUED, JobStatus.RUNNING)) {
-            Duration timeout = status == JobStatus.QUEUED ? settings.queuedTimeout() : settings.stageTimeout();
-            for (Job job : transitions.store().findStale(status, now.minus(timeout), settings.batch())) {
-                switch (redrive(job, now)) {
-                    case REDRIVEN -> redriven++;
-                    case FAILED -> failed++;
-                    case SKIPPED -> { }
-                }
-            }
-        }
+        int[] counts = redriveStale(now.minus(settings.queuedTimeout()), now.minus(settings.stageTimeout()), now);
+        int redriven = counts[0];
+        int failed = counts[1];
         int deleted = transitions.store().deleteExpired(settings.batch());
         if (redriven + failed + deleted > 0) {
             LOG.info("sweep: {} re-driven, {} failed, {} expired deleted", redriven, failed, deleted);
         }
         return new Report(redriven, failed, deleted);
+    }
+
+    /**
+     * After a crash of the whole system (local mode killed): re-drives every queued or running job
+     * whose state has not moved since {@code cutoff}, whatever the timeouts, because a message sent
+     * just before the crash may not have been persisted. A job whose message did survive then gets
+     * two; the stages' conditional transitions make the second a no-op. Batch after batch until
+     * none is left.
+     */
+    public Report redriveUnmovedSince(Instant cutoff) {
+        int redriven = 0;
+        int failed = 0;
+        // bounded: an index that lags its table (a DynamoDB GSI) could return moved jobs again
+        for (int round = 0; round < 10_000; round++) {
+            int[] counts = redriveStale(cutoff, cutoff, clock.instant());
+            redriven += counts[0];
+            failed += counts[1];
+            if (counts[0] + counts[1] + counts[2] == 0) {
+                break;
+            }
+        }
+        if (redriven + failed > 0) {
+            LOG.info("recovery: {} re-driven, {} failed (no progress since {})", redriven, failed, cutoff);
+        }
+        return new Report(redriven, failed, 0);
+    }
+
+    /** One batch per status: {re-driven, failed, skipped}. */
+    private int[] redriveStale(Instant queuedCutoff, Instant runningCutoff, Instant now) {
+        int[] counts = new int[3];
+        for (JobStatus status : List.of(JobStatus.QUEUED, JobStatus.RUNNING)) {
+            Instant cutoff = status == JobStatus.QUEUED ? queuedCutoff : runningCutoff;
+            for (Job job : transitions.store().findStale(status, cutoff, settings.batch())) {
+                counts[redrive(job, now).ordinal()]++;
+            }
+        }
+        return counts;
     }
 
     private enum Result { REDRIVEN, FAILED, SKIPPED }

@@ -71,11 +71,14 @@ public final class UploadIntake {
 
     /** Registers an upload the caller has already looked at. */
     public JobRegistry.Registration register(Blobs.BlobInfo object, String traceId) {
-        return register(object, traceId, false);
+        return register(object, traceId, true);
     }
 
-    /** @param scanned found by the sweeper's scan, not announced by an event ({@link Intake#reconcile}) */
-    private JobRegistry.Registration register(Blobs.BlobInfo object, String traceId, boolean scanned) {
+    /**
+     * @param restartFinished false for the sweeper's scan: finding an upload again must not restart its
+     *                        failed or cancelled job (a new upload event does, as a resubmission)
+     */
+    public JobRegistry.Registration register(Blobs.BlobInfo object, String traceId, boolean restartFinished) {
         String key = object.ref().key();
         String[] segments = key.substring(WorkKeys.UPLOADS.length()).split("/");
         Optional<Priority> prefixPriority = segments.length >= 3 ? priorityNamed(segments[0]) : Optional.empty();
@@ -94,10 +97,9 @@ public final class UploadIntake {
                 .or(() -> preallocated.isPresent() ? formatOfContentType(object.contentType()) : Optional.empty())
                 .orElse(null);
         String filename = segments[segments.length - 1];
-        IntakeRequest request = new IntakeRequest(owner, Source.s3(bucket, key), filename, format,
-                priority, Map.of(), "etag:" + object.etag(), object.size(), traceId);
-        JobRegistry.Registration r = scanned ? intake.reconcile(request, preallocated.orElse(null))
-                : intake.submit(request, preallocated.orElse(null));
+        JobRegistry.Registration r = intake.submit(new IntakeRequest(owner, Source.s3(bucket, key), filename, format,
+                priority, Map.of(), "etag:" + object.etag(), object.size(), traceId), preallocated.orElse(null),
+                restartFinished);
         if (preallocated.isPresent() && r.outcome() != JobRegistry.Outcome.CREATED
                 && !r.job().id().equals(preallocated.get())) {
             // the id handed out will never exist: leave a pointer so the status API can answer for it
@@ -105,7 +107,7 @@ public final class UploadIntake {
                     "text/plain; charset=utf-8", Map.of());
             LOG.info("upload for pre-allocated job {} resolved to job {}", preallocated.get(), r.job().id());
         }
-        LOG.atLevel(scanned && r.outcome() == JobRegistry.Outcome.DEDUPLICATED ? Level.DEBUG : Level.INFO)
+        LOG.atLevel(!restartFinished && r.outcome() == JobRegistry.Outcome.DEDUPLICATED ? Level.DEBUG : Level.INFO)
                 .log("upload registered as job {} ({}, priority {})", r.job().id(), r.outcome(), priority.wire());
         return r;
     }
@@ -145,7 +147,7 @@ public final class UploadIntake {
         for (Blobs.BlobInfo object : page) {
             if (!object.ref().key().endsWith("/") && object.lastModified() != null
                     && object.lastModified().isBefore(settledBefore)) {
-                register(object, "sweeper", true);
+                register(object, "sweeper", false);
             }
         }
         return page.size() < limit ? null : page.get(page.size() - 1).ref().key();

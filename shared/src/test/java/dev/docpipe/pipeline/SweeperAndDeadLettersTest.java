@@ -60,6 +60,28 @@ class SweeperAndDeadLettersTest {
     }
 
     @Test
+    void recoveryAfterACrash_reDrivesEveryQueuedAndRunningJobUnmovedSinceTheCutoff_notNewerOnesNorFinishedOnes() {
+        Job queued = store.createIfAbsent(Jobs.queued("alice", clock.instant())).job();
+        Job running = store.createIfAbsent(Jobs.queued("bob", clock.instant())).job();
+        running = transitions.apply(running, JobChange.to(JobStatus.RUNNING, clock.instant()).stage(Stage.RENDER).build());
+        Job done = store.createIfAbsent(Jobs.queued("carol", clock.instant())).job();
+        transitions.apply(done, JobChange.to(JobStatus.CANCELLED, clock.instant()).build());
+        clock.advance(Duration.ofSeconds(10)); // far below both timeouts
+        Instant restart = clock.instant();
+        clock.advance(Duration.ofSeconds(1));
+        Job afterRestart = store.createIfAbsent(Jobs.queued("dave", clock.instant())).job();
+
+        Sweeper.Report report = sweeper.redriveUnmovedSince(restart);
+
+        assertThat(report.redriven()).isEqualTo(2);
+        assertThat(queues.sent()).containsExactlyInAnyOrder(
+                new StageMessage(queued.id(), Stage.PARSE, queued.priority(), 1, "sweeper"),
+                new StageMessage(running.id(), Stage.RENDER, running.priority(), 1, "sweeper"));
+        assertThat(queues.sent()).noneMatch(m -> m.jobId().equals(afterRestart.id()));
+        assertThat(sweeper.redriveUnmovedSince(restart).redriven()).as("touched: not re-driven twice").isZero();
+    }
+
+    @Test
     void aDeadLetteredMessage_failsItsJobWithTheStageAndTheLastError() {
         Job job = store.createIfAbsent(Jobs.queued("alice", clock.instant())).job();
         job = transitions.apply(job, JobChange.to(JobStatus.RUNNING, clock.instant()).stage(Stage.PARSE)

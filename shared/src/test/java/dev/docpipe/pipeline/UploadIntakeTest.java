@@ -90,6 +90,28 @@ class UploadIntakeTest {
     }
 
     @Test
+    void scan_neverRestartsACancelledOrFailedUploadJob_butANewUploadEventOfTheSameBytesDoes() {
+        BlobRef ref = new BlobRef("docpipe", "uploads/alice/report.html");
+        blobs.putAt(ref, "<p>report</p>".getBytes(), Map.of(), clock.instant().minus(Duration.ofMinutes(30)));
+        uploads.onEvent("ObjectCreated:Put", "docpipe", ref.key(), "m1");
+        Job job = onlyJobOf("alice");
+        new JobTransitions(store, fastPath, Duration.ofHours(1)).apply(job,
+                dev.docpipe.job.JobChange.to(dev.docpipe.job.JobStatus.CANCELLED, clock.instant()).build());
+
+        uploads.scan(null, 10, clock.instant());
+
+        assertThat(store.get(job.id()).orElseThrow().status()).isEqualTo(dev.docpipe.job.JobStatus.CANCELLED);
+        assertThat(queues.sent()).hasSize(1);
+
+        uploads.onEvent("ObjectCreated:Put", "docpipe", ref.key(), "m2");
+
+        Job again = store.get(job.id()).orElseThrow();
+        assertThat(again.status()).isEqualTo(dev.docpipe.job.JobStatus.QUEUED);
+        assertThat(again.attempt()).isEqualTo(2);
+        assertThat(queues.sent()).hasSize(2);
+    }
+
+    @Test
     void apiSignedKey_givesTheJobItsPreallocatedId_andOwnerAndPriorityOnlyFromTheKey() {
         JobId id = JobId.newId(clock.instant());
         String key = "uploads/high/alice/" + id.value() + "/report.html";

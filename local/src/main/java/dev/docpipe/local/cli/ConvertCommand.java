@@ -86,6 +86,8 @@ final class ConvertCommand {
         boolean resolved;
     }
 
+    /** Per job: created → completed or failed, in ms (job timestamps), for the summary's percentiles. */
+    private final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -290,6 +292,10 @@ final class ConvertCommand {
 
     private void resolve(Unit unit, Job job) {
         unit.resolved = true;
+        java.time.Instant finished = job.timestamps().get(job.status().wire());
+        if (finished != null) {
+            latencies.add(Duration.between(job.createdAt(), finished).toMillis());
+        }
         if (job.status() != JobStatus.COMPLETED) {
             JobError error = job.error() != null ? job.error()
                     : new JobError(job.status() == JobStatus.CANCELLED ? ErrorCode.CANCELLED : ErrorCode.INTERNAL,
@@ -344,6 +350,12 @@ final class ConvertCommand {
         }
     }
 
+    /** Nearest-rank percentile of a sorted list. */
+    static long percentile(List<Long> sorted, int p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+
     private List<Job> allJobs() {
         List<Job> jobs = new ArrayList<>();
         String cursor = null;
@@ -362,6 +374,12 @@ final class ConvertCommand {
         out.printf("%d of %d converted, %d failed, in %s (pipeline start %s, conversion %s, %s docs/s)%n",
                 written, all.size(), failed, seconds(elapsed), seconds(startupNanos), seconds(converting),
                 Progress.rate(all.size(), converting));
+        if (!latencies.isEmpty()) {
+            List<Long> sorted = latencies.stream().sorted().toList();
+            out.printf("job latency (submitted -> finished): p50 %s, p99 %s, max %s over %d job%s%n",
+                    seconds(percentile(sorted, 50) * 1_000_000), seconds(percentile(sorted, 99) * 1_000_000),
+                    seconds(sorted.get(sorted.size() - 1) * 1_000_000), sorted.size(), sorted.size() == 1 ? "" : "s");
+        }
         List<Doc> done = all.stream().filter(d -> d.pdf != null).toList();
         int shown = 0;
         for (Doc d : done) {

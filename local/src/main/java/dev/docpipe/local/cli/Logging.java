@@ -31,6 +31,16 @@ final class Logging {
      * default configuration print every DEBUG line to the terminal).
      */
     static Path toFile() {
+        try {
+            return toFile(Files.createTempFile("docpipe-convert-", ".log"));
+        } catch (IOException | RuntimeException e) {
+            off();
+            return null;
+        }
+    }
+
+    /** Sends all logging to {@code log} (appending); null when there is none, as {@link #toFile()}. */
+    static Path toFile(Path log) {
         if (System.getProperty("logback.configurationFile") != null) {
             return null;
         }
@@ -40,7 +50,6 @@ final class Logging {
         }
         Path config = null;
         try {
-            Path log = Files.createTempFile("docpipe-convert-", ".log");
             config = Files.createTempFile("docpipe-convert-logback-", ".xml");
             Files.writeString(config, """
                     <configuration>

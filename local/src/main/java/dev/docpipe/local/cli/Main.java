@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * {@code java -jar docpipe-local.jar <command> …}: the local mode's entry point. Commands:
- * {@code convert} (files and web pages to PDF through the whole pipeline on this machine); {@code serve}
- * is not built yet.
+ * {@code convert} (files and web pages to PDF through the whole pipeline on this machine) and
+ * {@code serve} (the pipeline and its HTTP API until Ctrl-C).
  */
 public final class Main {
     public static final int EXIT_OK = 0;
@@ -23,7 +23,8 @@ public final class Main {
     public static final int EXIT_INTERRUPTED = 130;
 
     static final String USAGE_LINE = "usage: java -jar docpipe-local.jar convert PATH... [--out DIR] [--priority high|default|low]"
-            + " [--format html|markdown|text] [--url URL...] [--store dynamodb|postgres]  (convert --help for more)";
+            + " [--format html|markdown|text] [--url URL...] [--store dynamodb|postgres]  (convert --help for more)"
+            + " | serve [--data DIR] [--port N] [--s3-port N] [--store dynamodb|postgres] [--no-redis]  (serve --help)";
 
     private Main() {
     }
@@ -58,12 +59,21 @@ public final class Main {
                 }
             }
             case "serve" -> {
-                err.println("docpipe: serve is not available yet; use convert");
-                return EXIT_USAGE;
+                try {
+                    ServeOptions options = ServeOptions.parse(rest);
+                    if (options.help()) {
+                        out.print(ServeOptions.USAGE);
+                        return EXIT_OK;
+                    }
+                    return new ServeCommand(out, err, System.getenv()).run(options);
+                } catch (UsageException e) {
+                    err.println("docpipe serve: " + e.getMessage());
+                    return EXIT_USAGE;
+                }
             }
             case "-h", "--help", "help" -> {
                 out.println(USAGE_LINE);
-                out.println("commands: convert (files and web pages to PDF), serve (not available yet)");
+                out.println("commands: convert (files and web pages to PDF), serve (the pipeline and its HTTP API; serve --help)");
                 return EXIT_OK;
             }
             default -> {

@@ -27,6 +27,14 @@ public final class SweeperService {
         this.scanPage = scanPage;
     }
 
+    /** Registers every upload older than {@code cutoff} that has no job yet (all pages; recovery after a crash). */
+    public synchronized void registerUploadsBefore(java.time.Instant cutoff) {
+        String cursor = null;
+        do {
+            cursor = uploads.scan(cursor, scanPage, cutoff);
+        } while (cursor != null);
+    }
+
     public synchronized Sweeper.Report run() {
         Sweeper.Report report = sweeper.sweep();
         scanCursor = uploads.scan(scanCursor, scanPage, clock.instant().minus(settleTime));

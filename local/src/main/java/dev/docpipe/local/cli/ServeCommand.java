@@ -1,0 +1,171 @@
+package dev.docpipe.local.cli;
+
+import dev.docpipe.function.status.StatusHandler;
+import dev.docpipe.function.submit.SubmitHandler;
+import dev.docpipe.local.LocalPipeline;
+import dev.docpipe.local.serve.ApiKeys;
+import dev.docpipe.local.serve.DataDirectory;
+import dev.docpipe.local.serve.Gateway;
+import dev.docpipe.pipeline.Sweeper;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code serve}: the whole pipeline and the HTTP API on this machine until Ctrl-C. Bad invocations
+ * (port in use, data directory locked or not writable) are refused before anything is started, and
+ * nothing is written for them.
+ */
+final class ServeCommand {
+    /** Environment variables local mode sets itself: the stand-ins decide these. */
+    private static final Set<String> OWN_SETTINGS = Set.of("DOCPIPE_JOB_STORE", "DOCPIPE_JOBS_TABLE", "DOCPIPE_BUCKET",
+            "DOCPIPE_DATABASE_URL", "DOCPIPE_REDIS_URL");
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> environment;
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    ServeCommand(PrintStream out, PrintStream err, Map<String, String> environment) {
+        this.out = out;
+        this.err = err;
+        this.environment = environment;
+    }
+
+    int run(ServeOptions options) throws UsageException {
+        int port = free(options.port(), "--port");
+        int s3Port = free(options.s3Port(), "--s3-port");
+        Path data = options.data().toAbsolutePath().normalize();
+        if (Files.exists(data) && !Files.isDirectory(data)) {
+            throw new UsageException("--data " + options.data() + " is a file, not a directory; give a directory");
+        }
+        DataDirectory directory;
+        try {
+            directory = DataDirectory.lock(data);
+        } catch (DataDirectory.LockedException e) {
+            throw new UsageException("data directory " + data + " is in use by another docpipe serve (" + e.holder()
+                    + "); stop that process, or give another --data DIR");
+        } catch (IOException e) {
+            throw new UsageException("data directory " + data + " cannot be used (" + e.getMessage()
+                    + "); give a directory you can write to with --data DIR");
+        }
+        long t0 = System.nanoTime();
+        Instant startedAt = Instant.now();
+        Path log = data.resolve("serve.log");
+        Logging.toFile(log);
+        Thread hook = new Thread(stop::countDown, "docpipe-serve-stop");
+        Signals.Installed signals = Signals.onInterrupt(stop::countDown);
+        LocalPipeline pipeline = null;
+        Gateway gateway = null;
+        try {
+            directory.stopLeftovers();
+            ApiKeys keys = ApiKeys.loadOrCreate(data);
+            out.printf("docpipe serve: starting (store %s, redis %s, data %s)%n",
+                    options.store().name().toLowerCase(Locale.ROOT), options.redis() ? "on" : "off", data);
+            out.flush();
+            pipeline = LocalPipeline.start(LocalPipeline.Options.inMemory(options.store(), options.redis())
+                    .withSettings(settings()).withSweepInterval(options.sweepInterval()).persistentIn(data, s3Port));
+            directory.recordChildren();
+            if (directory.uncleanStop()) {
+                Sweeper.Report r = pipeline.recover(startedAt);
+                out.printf("docpipe serve: the last run did not stop cleanly; %d unfinished job%s re-driven%n",
+                        r.redriven(), r.redriven() == 1 ? "" : "s");
+            }
+            try {
+                gateway = Gateway.start(port, new SubmitHandler(pipeline.components()),
+                        new StatusHandler(pipeline.components(), pipeline.queueMonitor()), keys);
+            } catch (IOException e) {
+                throw new UsageException("port " + port + " is in use (" + e.getMessage()
+                        + "); stop what uses it or pass --port N");
+            }
+            Runtime.getRuntime().addShutdownHook(hook);
+            banner(gateway, pipeline, keys.first(), options, data, log, (System.nanoTime() - t0) / 1e9);
+            stop.await();
+            out.println("docpipe serve: stopping (jobs in flight carry on at the next start)...");
+            out.flush();
+            return Main.EXIT_OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Main.EXIT_INTERRUPTED;
+        } catch (UsageException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            err.println("docpipe serve: the pipeline failed: " + e + " (details in " + log + ")");
+            return Main.EXIT_PIPELINE;
+        } finally {
+            signals.restore();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // shutting down already
+            }
+            if (gateway != null) {
+                gateway.close();
+            }
+            if (pipeline != null) {
+                pipeline.close();
+            }
+            directory.close();
+        }
+    }
+
+    /** The DOCPIPE_* variables of this process (limits, retention, timeouts), as Lambda would pass them. */
+    private Map<String, String> settings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        environment.forEach((k, v) -> {
+            if (k.startsWith("DOCPIPE_") && !OWN_SETTINGS.contains(k)) {
+                settings.put(k, v);
+            }
+        });
+        return settings;
+    }
+
+    private void banner(Gateway gateway, LocalPipeline pipeline, ApiKeys.Key key, ServeOptions options, Path data,
+                        Path log, double seconds) {
+        String api = gateway.endpoint().toString();
+        var s3 = pipeline.s3();
+        out.printf("docpipe serve: ready in %.1f s%n", seconds);
+        out.printf("  API        %s   (dashboard: %s/)%n", api, api);
+        out.printf("  API key    %s   (header x-api-key; key id and job owner '%s')%n", key.value(), key.id());
+        out.printf("  S3         %s   bucket %s, access key %s, secret %s, region us-east-1, path-style%n",
+                s3.endpoint(), LocalPipeline.BUCKET, s3.accessKey(), s3.secretKey());
+        out.printf("  uploads    any S3 PUT to s3://%s/uploads/[high|default|low/]%s/<file> starts a job of this key%n",
+                LocalPipeline.BUCKET, key.id());
+        out.printf("  data       %s (log: %s)%n", data, log.getFileName());
+        out.println("try:");
+        out.printf("  curl -s -H 'x-api-key: %s' -H 'content-type: application/json' \\%n"
+                + "       -d '{\"content\":\"# Hello\\n\\nFrom *docpipe*.\",\"format\":\"markdown\"}' %s/jobs%n", key.value(), api);
+        out.printf("  curl -s -H 'x-api-key: %s' %s/jobs/<id>      # poll until \"status\":\"completed\"%n", key.value(), api);
+        out.println("  curl -s -o hello.pdf '<result.downloadUrl from the poll>'");
+        out.printf("  AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s aws --endpoint-url %s s3 cp doc.md s3://%s/uploads/%s/doc.md%n",
+                s3.accessKey(), s3.secretKey(), s3.endpoint(), LocalPipeline.BUCKET, key.id());
+        out.println("Ctrl-C stops.");
+        out.flush();
+    }
+
+    /** The port itself when it can be bound on 127.0.0.1 now (0 stays 0: any free port). */
+    private static int free(int port, String option) throws UsageException {
+        if (port == 0) {
+            return 0;
+        }
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return port;
+        } catch (IOException e) {
+            throw new UsageException("port " + port + " is in use (" + e.getMessage() + "); stop what uses it or pass "
+                    + option + " N");
+        }
+    }
+}

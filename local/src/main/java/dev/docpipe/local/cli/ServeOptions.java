@@ -1,0 +1,144 @@
+package dev.docpipe.local.cli;
+
+import dev.docpipe.config.Config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The parsed arguments of {@code serve}.
+ *
+ * @param data          the data directory (state that survives a restart, the lock, the log)
+ * @param port          the API's port on 127.0.0.1
+ * @param s3Port        the S3 endpoint's port on 127.0.0.1
+ * @param sweepInterval how often the sweeper runs
+ */
+public record ServeOptions(Path data, int port, int s3Port, Config.StoreKind store, boolean redis,
+                           Duration sweepInterval, boolean help) {
+    public static final Path DEFAULT_DATA = Path.of(".docpipe");
+    public static final int DEFAULT_PORT = 8787;
+    public static final int DEFAULT_S3_PORT = 8788;
+    /** Same default as convert, for the same reasons (docs/local.md). */
+    public static final Config.StoreKind DEFAULT_STORE = ConvertOptions.DEFAULT_STORE;
+    static final String OPTIONS = "--data, --port, --s3-port, --store, --no-redis, --sweep-interval, --help";
+
+    public static final String USAGE = """
+            usage: java -jar docpipe-local.jar serve [options]
+
+            Runs the whole docpipe pipeline on this machine: the HTTP API (as API Gateway would serve it,
+            with API keys), an S3 endpoint where any S3 client can upload under uploads/ to start a job,
+            every function, and the sweeper. State is kept in the data directory and survives a restart;
+            jobs in flight when it stopped carry on at the next start.
+
+            options:
+              --data DIR                    data directory (default ./.docpipe; one process at a time)
+              --port N                      API port on 127.0.0.1 (default 8787)
+              --s3-port N                   S3 endpoint port on 127.0.0.1 (default 8788)
+              --store dynamodb|postgres     job store (default: dynamodb)
+              --no-redis                    run without the Redis fast path
+              --sweep-interval SECONDS      how often the sweeper runs (default 30)
+              -h, --help                    show this help
+
+            DOCPIPE_* environment variables (limits, retention, timeouts; docs/architecture.md) apply as in
+            Lambda. Stop with Ctrl-C. Exit codes: 0 stopped, 2 bad invocation, 3 the pipeline failed.
+            """;
+
+    public static ServeOptions parse(List<String> args) throws UsageException {
+        String data = null;
+        Integer port = null;
+        Integer s3Port = null;
+        Config.StoreKind store = null;
+        boolean redis = true;
+        Integer sweep = null;
+        boolean help = false;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String name = arg;
+            String inline = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 2) {
+                name = arg.substring(0, eq);
+                inline = arg.substring(eq + 1);
+            }
+            switch (name) {
+                case "-h", "--help" -> help = true;
+                case "--no-redis" -> {
+                    if (inline != null) {
+                        throw new UsageException("--no-redis takes no value; write just --no-redis");
+                    }
+                    redis = false;
+                }
+                case "--data" -> {
+                    once(data, name);
+                    data = inline != null ? inline : value(args, ++i, name, "a directory, e.g. --data .docpipe");
+                    if (data.isBlank()) {
+                        throw new UsageException("--data needs a directory, e.g. --data .docpipe");
+                    }
+                }
+                case "--port" -> {
+                    once(port, name);
+                    port = port(name, inline != null ? inline : value(args, ++i, name, "a port number, e.g. --port 8787"));
+                }
+                case "--s3-port" -> {
+                    once(s3Port, name);
+                    s3Port = port(name, inline != null ? inline : value(args, ++i, name, "a port number, e.g. --s3-port 8788"));
+                }
+                case "--store" -> {
+                    once(store, name);
+                    store = ConvertOptions.store(inline != null ? inline : value(args, ++i, name, "one of " + ConvertOptions.STORES));
+                }
+                case "--sweep-interval" -> {
+                    once(sweep, name);
+                    String v = inline != null ? inline : value(args, ++i, name, "seconds, e.g. --sweep-interval 30");
+                    sweep = integer(name, v, 1, 3600, "a number of seconds from 1 to 3600");
+                }
+                default -> throw new UsageException((arg.startsWith("-") ? "unknown option " : "unexpected argument ")
+                        + ConvertOptions.quote(arg) + "; serve takes no paths, its options are " + OPTIONS);
+            }
+        }
+        Path dataPath;
+        try {
+            dataPath = data == null ? DEFAULT_DATA : Path.of(data);
+        } catch (InvalidPathException e) {
+            throw new UsageException("--data " + ConvertOptions.quote(data) + " is not a valid path; give a directory");
+        }
+        int p = port == null ? DEFAULT_PORT : port;
+        int s = s3Port == null ? DEFAULT_S3_PORT : s3Port;
+        if (p == s && p != 0) {
+            throw new UsageException("--port and --s3-port are both " + p + "; give them different ports");
+        }
+        return new ServeOptions(dataPath, p, s, store == null ? DEFAULT_STORE : store, redis,
+                Duration.ofSeconds(sweep == null ? 30 : sweep), help);
+    }
+
+    private static void once(Object previous, String option) throws UsageException {
+        if (previous != null) {
+            throw new UsageException(option + " is given twice; give it once");
+        }
+    }
+
+    private static String value(List<String> args, int i, String option, String expected) throws UsageException {
+        if (i >= args.size() || (args.get(i).startsWith("--") && args.get(i).length() > 2)) {
+            throw new UsageException(option + " needs a value: " + expected);
+        }
+        return args.get(i);
+    }
+
+    private static int port(String option, String value) throws UsageException {
+        return integer(option, value, 0, 65535, "a port number from 1 to 65535 (0: any free port)");
+    }
+
+    private static int integer(String option, String value, int min, int max, String expected) throws UsageException {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new UsageException(option + " must be " + expected + ", not " + ConvertOptions.quote(value));
+    }
+}

@@ -1,0 +1,156 @@
+package dev.docpipe.local.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The API of a running {@code serve} over real HTTP with a plain client, as curl would use it: the
+ * gateway's key check, the handlers' validation errors, submit → poll → download, and an upload
+ * through the S3 API.
+ */
+class ServeApiIT {
+    @TempDir
+    static Path tmp;
+    private static ServeProcess serve;
+    private static String key;
+    private static String banner;
+
+    @BeforeAll
+    static void startServe() throws Exception {
+        serve = new ServeProcess(tmp.resolve("data"), tmp.resolve("serve.out"), List.of("--no-redis"));
+        banner = serve.start();
+        key = serve.key();
+    }
+
+    @AfterAll
+    static void stopServe() throws Exception {
+        if (serve != null) {
+            assertThat(serve.stop()).isZero();
+        }
+    }
+
+    @Test
+    void theBannerPrintsTheApiUrlTheKeyTheS3EndpointAndACurlExample() {
+        assertThat(banner).contains("http://127.0.0.1:" + serve.port)
+                .contains(key)
+                .contains("http://127.0.0.1:" + serve.s3Port).contains("bucket docpipe")
+                .contains("curl -s -H 'x-api-key: " + key + "'");
+    }
+
+    @Test
+    void withoutAKeyOrWithAWrongOne_theGatewayAnswers403Forbidden_andHealthNeedsNoKey() throws Exception {
+        HttpResponse<String> none = serve.get("/jobs", null);
+        HttpResponse<String> wrong = serve.post("/jobs", "dp_not-a-key-0000000000000000", "{\"content\":\"x\"}");
+
+        assertThat(none.statusCode()).isEqualTo(403);
+        assertThat(ServeProcess.json(none).path("message").asText()).isEqualTo("Forbidden");
+        assertThat(wrong.statusCode()).isEqualTo(403);
+        assertThat(serve.get("/health", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> nowhere = serve.get("/no/such/resource", key);
+        assertThat(nowhere.statusCode()).isEqualTo(403);
+        assertThat(ServeProcess.json(nowhere).path("message").asText()).isEqualTo("Missing Authentication Token");
+    }
+
+    @Test
+    void badJson_is400WithTheCodeAndTheField() throws Exception {
+        HttpResponse<String> malformed = serve.post("/jobs", key, "{\"content\": ");
+        HttpResponse<String> wrongType = serve.post("/jobs", key, "{\"content\": 42}");
+        HttpResponse<String> unknown = serve.post("/jobs", key, "{\"content\": \"x\", \"colour\": \"red\"}");
+        HttpResponse<String> badPriority = serve.post("/jobs", key, "{\"content\": \"x\", \"priority\": \"urgent\"}");
+
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(ServeProcess.json(malformed).path("error").path("code").asText()).isEqualTo("invalid_request");
+        assertThat(wrongType.statusCode()).isEqualTo(400);
+        assertThat(ServeProcess.json(wrongType).path("error").path("field").asText()).isEqualTo("content");
+        assertThat(ServeProcess.json(unknown).path("error").path("code").asText()).isEqualTo("unknown_field");
+        assertThat(ServeProcess.json(unknown).path("error").path("field").asText()).isEqualTo("colour");
+        assertThat(badPriority.statusCode()).isEqualTo(400);
+        assertThat(ServeProcess.json(badPriority).path("error").path("code").asText()).isEqualTo("invalid_priority");
+        assertThat(malformed.headers().firstValue("X-Request-Id")).isPresent();
+    }
+
+    @Test
+    void aBodyOverTenMegabytes_isRefusedByTheGatewayWith413() throws Exception {
+        HttpResponse<String> r = serve.post("/jobs", key, "{\"content\":\"" + "a".repeat(10 * 1024 * 1024) + "\"}");
+
+        assertThat(r.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void submitPollDownload_givesThePdfOfTheDocument() throws Exception {
+        HttpResponse<String> submitted = serve.post("/jobs", key,
+                "{\"content\":\"# Served over HTTP\\n\\nA paragraph from the API test.\",\"format\":\"markdown\"}");
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+        String id = ServeProcess.json(submitted).path("id").asText();
+        assertThat(submitted.headers().firstValue("Location")).hasValue("/jobs/" + id);
+
+        JsonNode job = awaitCompleted(id);
+        byte[] pdf = download(job);
+
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            assertThat(new PDFTextStripper().getText(doc)).contains("Served over HTTP");
+        }
+        HttpResponse<String> again = serve.post("/jobs", key,
+                "{\"content\":\"# Served over HTTP\\n\\nA paragraph from the API test.\",\"format\":\"markdown\"}");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(ServeProcess.json(again).path("id").asText()).isEqualTo(id);
+    }
+
+    @Test
+    void aFilePutThroughTheS3Api_becomesAJobOfTheKey() throws Exception {
+        try (S3Client s3 = serve.s3()) {
+            s3.putObject(b -> b.bucket("docpipe").key("uploads/high/dev/from-s3.html"),
+                    RequestBody.fromString("<h1>Uploaded with an S3 client</h1>"));
+        }
+        JsonNode job = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (job == null && System.nanoTime() < deadline) {
+            job = serve.jobs(key).stream().filter(j -> "from-s3.html".equals(j.path("filename").asText()))
+                    .findFirst().orElse(null);
+            Thread.sleep(200);
+        }
+        assertThat(job).as("a job for the upload").isNotNull();
+        assertThat(job.path("priority").asText()).isEqualTo("high");
+        try (PDDocument doc = Loader.loadPDF(download(awaitCompleted(job.path("id").asText())))) {
+            assertThat(new PDFTextStripper().getText(doc)).contains("Uploaded with an S3 client");
+        }
+    }
+
+    private static JsonNode awaitCompleted(String id) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        JsonNode job = null;
+        while (System.nanoTime() < deadline) {
+            job = ServeProcess.json(serve.get("/jobs/" + id, key));
+            if (!job.path("status").asText().matches("queued|running")) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(job.path("status").asText()).as(String.valueOf(job)).isEqualTo("completed");
+        return job;
+    }
+
+    private static byte[] download(JsonNode job) throws Exception {
+        HttpResponse<byte[]> r = ServeProcess.HTTP.send(HttpRequest.newBuilder(
+                URI.create(job.path("result").path("downloadUrl").asText())).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+}
