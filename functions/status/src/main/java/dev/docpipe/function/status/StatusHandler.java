@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.docpipe.adapter.sqs.SqsQueueMonitor;
 import dev.docpipe.api.ApiGatewayEvents;
 import dev.docpipe.config.Components;
+import dev.docpipe.lambda.Invocation;
+import dev.docpipe.port.Metrics;
 import dev.docpipe.port.QueueMonitor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -20,6 +22,7 @@ import java.io.OutputStream;
  */
 public final class StatusHandler implements RequestStreamHandler {
     private final StatusRoutes routes;
+    private final Metrics metrics;
 
     /** Production: the components of this execution environment, built once, and SQS for queue depths. */
     public StatusHandler() {
@@ -33,11 +36,14 @@ public final class StatusHandler implements RequestStreamHandler {
     /** Tests and local mode. */
     public StatusHandler(Components components, QueueMonitor queues) {
         this.routes = new StatusRoutes(new StatusService(components, queues));
+        this.metrics = components.metrics();
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        ApiGatewayEvents.handle(input, output, context, routes);
+        try (Invocation ignored = Invocation.start("status", context, metrics)) {
+            ApiGatewayEvents.handle(input, output, context, routes);
+        }
     }
 
     /** One SQS client per JVM; region, credentials and endpoint from the SDK's standard environment. */

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.docpipe.api.ApiGatewayEvents;
 import dev.docpipe.config.Components;
+import dev.docpipe.lambda.Invocation;
+import dev.docpipe.port.Metrics;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +19,7 @@ import java.io.OutputStream;
  */
 public final class SubmitHandler implements RequestStreamHandler {
     private final SubmitService service;
+    private final Metrics metrics;
 
     /** Lambda: the process-wide components, built from the environment once per execution environment. */
     public SubmitHandler() {
@@ -25,15 +28,23 @@ public final class SubmitHandler implements RequestStreamHandler {
 
     /** Tests and local mode: explicit adapters. */
     public SubmitHandler(Components components) {
-        this(SubmitService.from(components));
+        this(SubmitService.from(components), components.metrics());
     }
 
     public SubmitHandler(SubmitService service) {
+        this(service, Metrics.none());
+    }
+
+    /** @param metrics the sink the service records into; flushed at the end of each invocation */
+    public SubmitHandler(SubmitService service, Metrics metrics) {
         this.service = service;
+        this.metrics = metrics;
     }
 
     @Override
     public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
-        ApiGatewayEvents.handle(in, out, context, service::handle);
+        try (Invocation ignored = Invocation.start("submit", context, metrics)) {
+            ApiGatewayEvents.handle(in, out, context, service::handle);
+        }
     }
 }
