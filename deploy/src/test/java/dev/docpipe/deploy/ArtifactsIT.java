@@ -26,7 +26,7 @@ class ArtifactsIT {
             "org/elasticmq/", "com/amazonaws/services/dynamodbv2/", "redis/embedded/", "io/zonky/",
             "software/amazon/awssdk/http/nio/netty/", "software/amazon/awssdk/http/apache/",
             "software/amazon/awssdk/http/apache5/", "org/apache/hc/", "org/junit/", "org/assertj/", "org/yaml/snakeyaml/",
-            "org/testcontainers/", "org/slf4j/simple/", "ch/qos/logback/");
+            "org/testcontainers/", "ch/qos/logback/");
 
     /** Libraries only some functions need, and which those are. */
     private static final Map<String, Set<String>> ONLY_IN = Map.of(
@@ -67,7 +67,8 @@ class ArtifactsIT {
             if (!own.contains(handlerEntry)) {
                 problems.add(fn + ": " + jar.getFileName() + " lacks its handler " + handlerEntry);
             }
-            for (String required : List.of("dev/docpipe/config/Config.class", "com/amazonaws/services/lambda/runtime/RequestHandler.class")) {
+            for (String required : List.of("dev/docpipe/config/Config.class", "com/amazonaws/services/lambda/runtime/RequestHandler.class",
+                    "org/slf4j/simple/SimpleLogger.class", "simplelogger.properties")) {
                 if (!all.contains(required)) {
                     problems.add(fn + ": neither its artifact nor the layer holds " + required);
                 }
