@@ -172,4 +172,20 @@ class BrokenTemplateTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TemplateChecks.environment(postgres))
                 .hasMessage("reference to JobsTable, whose condition is false here");
     }
+
+    @Test
+    void aStageTimeoutShorterThanTheRedelivery_isCaught() throws IOException {
+        Template t = edited("DOCPIPE_STAGE_TIMEOUT_SECONDS: '1200'", "DOCPIPE_STAGE_TIMEOUT_SECONDS: '900'");
+        assertThat(TemplateChecks.timeouts(t.resolveDefaults())).hasSize(8).allMatch(p -> p.endsWith(
+                "DOCPIPE_STAGE_TIMEOUT_SECONDS 900 s is shorter than a stage queue's visibility timeout 1080 s:"
+                        + " the sweeper would re-drive messages SQS is about to redeliver"));
+    }
+
+    @Test
+    void aRenderTimeoutBeyondTheFunctionsTimeout_isCaught() {
+        Template t = fresh();
+        props(t, "RenderFunction").put("Timeout", 60);
+        assertThat(TemplateChecks.timeouts(t.resolveDefaults())).containsExactly(
+                "RenderFunction: DOCPIPE_RENDER_TIMEOUT_SECONDS 60 s does not end a render before the function's timeout 60 s");
+    }
 }

@@ -46,6 +46,37 @@ final class TemplateChecks {
         problems.addAll(queues(t));
         problems.addAll(sqsEvents(t));
         problems.addAll(policies(t));
+        problems.addAll(timeouts(t));
+        return problems;
+    }
+
+    /**
+     * The time limits agree: a render gives up (DOCPIPE_RENDER_TIMEOUT_SECONDS) before its function
+     * times out, and the sweeper presumes a running stage crashed (DOCPIPE_STAGE_TIMEOUT_SECONDS) only
+     * after SQS would have redelivered its message (the longest visibility timeout of a stage queue).
+     */
+    static List<String> timeouts(Template.Resolved t) {
+        List<String> problems = new ArrayList<>();
+        int longestVisibility = 0;
+        for (String q : t.template.ofType("AWS::SQS::Queue")) {
+            String name = t.name(q);
+            if (name.matches(".*-(parse|render|store)-(high|default|low)")) {
+                longestVisibility = Math.max(longestVisibility,
+                        Integer.parseInt(String.valueOf(t.properties(q).get("VisibilityTimeout"))));
+            }
+        }
+        for (String fn : t.functions()) {
+            Config config = Config.from(t.environment(fn));
+            if (fn.equals("RenderFunction") && config.renderTimeout().toSeconds() >= t.timeout(fn)) {
+                problems.add(fn + ": DOCPIPE_RENDER_TIMEOUT_SECONDS " + config.renderTimeout().toSeconds()
+                        + " s does not end a render before the function's timeout " + t.timeout(fn) + " s");
+            }
+            if (config.stageTimeout().toSeconds() < longestVisibility) {
+                problems.add(fn + ": DOCPIPE_STAGE_TIMEOUT_SECONDS " + config.stageTimeout().toSeconds()
+                        + " s is shorter than a stage queue's visibility timeout " + longestVisibility
+                        + " s: the sweeper would re-drive messages SQS is about to redeliver");
+            }
+        }
         return problems;
     }
 
