@@ -3,6 +3,7 @@ package dev.docpipe.local;
 import dev.docpipe.adapter.dynamodb.DynamoDbJobStore;
 import dev.docpipe.adapter.dynamodb.DynamoDbTables;
 import dev.docpipe.adapter.fastpath.NoFastPath;
+import dev.docpipe.adapter.metrics.PrometheusMetrics;
 import dev.docpipe.adapter.postgres.PostgresJobStore;
 import dev.docpipe.adapter.redis.RedisFastPath;
 import dev.docpipe.adapter.s3.S3Blobs;
@@ -74,6 +75,9 @@ import java.util.concurrent.TimeUnit;
  * Lambda handler classes of every function driven by the event-source-mapping emulation; the S3
  * upload notification bridge; the sweeper on a timer. The same objects AWS would run, only the
  * endpoints differ.
+ *
+ * <p>Every service records into one {@link PrometheusMetrics} registry ({@link #metrics()}), whose
+ * {@link PrometheusMetrics#render()} is the text a {@code GET /metrics} answers.
  */
 public final class LocalPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalPipeline.class);
@@ -135,6 +139,7 @@ public final class LocalPipeline implements AutoCloseable {
     private final Map<String, Supplier<SqsEventSourcePoller>> functions = new LinkedHashMap<>();
     private final Map<String, SqsEventSourcePoller> running = new LinkedHashMap<>();
     private final Map<String, RequestHandler<SQSEvent, SQSBatchResponse>> handlers = new LinkedHashMap<>();
+    private final PrometheusMetrics metrics = new PrometheusMetrics();
     private S3StandIn s3;
     private SqsStandIn sqs;
     private RedisStandIn redis;
@@ -201,21 +206,21 @@ public final class LocalPipeline implements AutoCloseable {
         if (o.redis()) {
             redis = track(RedisStandIn.startNew());
             env.put("DOCPIPE_REDIS_URL", redis.uri());
-            fastPath = track(RedisFastPath.connect(redis.uri(), Duration.ofMillis(100)));
+            fastPath = track(RedisFastPath.connect(redis.uri(), Duration.ofMillis(100), metrics));
         }
         Config config = Config.from(env);
         S3Client s3Client = track(s3.newClient());
         Hooks hooks = o.hooks();
         components = new Components(config, clock, store, fastPath,
                 hooks.blobs().apply(new S3Blobs(s3Client, track(s3.newPresigner()))),
-                hooks.queues().apply(new SqsStageQueues(sqsClient, names)));
+                hooks.queues().apply(new SqsStageQueues(sqsClient, names)), metrics);
 
         UploadIntake uploads = new UploadIntake(components.blobs(), components.intake(), BUCKET);
         WorkKeys keys = new WorkKeys(BUCKET);
         ParseService parse = new ParseService(components.blobs(), keys,
                 new DocumentConverter(ParseHandler.limits(config.maxDocumentBytes())),
                 new UrlFetcher(hooks.fetchPolicy() == null ? FetchPolicy.publicInternetOnly() : hooks.fetchPolicy()));
-        function("ingest", hooks, new IngestHandler(uploads), 1, urls.get(names.ingest()));
+        function("ingest", hooks, new IngestHandler(uploads, metrics), 1, urls.get(names.ingest()));
         function("parse", hooks, new ParseHandler(components.stageRunner(), parse), 1,
                 urls(urls, names.byPriority(Stage.PARSE)));
         function("render", hooks, new RenderHandler(components), o.renderWorkers(),
@@ -293,6 +298,14 @@ public final class LocalPipeline implements AutoCloseable {
     /** Runs one sweep now (tests). */
     public void sweepNow() {
         sweeper.run();
+    }
+
+    /**
+     * The registry every function of this pipeline records into; {@link PrometheusMetrics#render()} gives
+     * the Prometheus text ({@link PrometheusMetrics#CONTENT_TYPE}).
+     */
+    public PrometheusMetrics metrics() {
+        return metrics;
     }
 
     public Components components() {

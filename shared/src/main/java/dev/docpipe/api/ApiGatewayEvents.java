@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.ErrorCode;
+import dev.docpipe.logging.LogFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -70,7 +71,8 @@ public final class ApiGatewayEvents {
 
     /** Handles one event: parse, route with the shared error handling, answer. */
     public static ApiResponse handle(ApiRequest request, Function<ApiRequest, ApiResponse> routes) {
-        MDC.put("requestId", request.requestId());
+        MDC.put(LogFields.REQUEST_ID, request.requestId());
+        LogFields.put(LogFields.OWNER, request.owner());
         try {
             ApiResponse response = routes.apply(request);
             LOG.info("{} {} -> {}", request.method(), request.route(), response.status());
@@ -82,7 +84,8 @@ public final class ApiGatewayEvents {
             LOG.error("{} {} failed", request.method(), request.route(), e);
             return ApiErrors.internal(request.requestId());
         } finally {
-            MDC.remove("requestId");
+            MDC.remove(LogFields.REQUEST_ID);
+            LogFields.clearRecord();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.docpipe.config;
 
 import dev.docpipe.adapter.dynamodb.DynamoDbJobStore;
 import dev.docpipe.adapter.fastpath.NoFastPath;
+import dev.docpipe.adapter.metrics.EmfMetrics;
 import dev.docpipe.adapter.postgres.PostgresJobStore;
 import dev.docpipe.adapter.redis.RedisFastPath;
 import dev.docpipe.adapter.s3.S3Blobs;
@@ -15,6 +16,7 @@ import dev.docpipe.pipeline.Sweeper;
 import dev.docpipe.port.Blobs;
 import dev.docpipe.port.FastPath;
 import dev.docpipe.port.JobStore;
+import dev.docpipe.port.Metrics;
 import dev.docpipe.port.StageQueues;
 
 import java.time.Clock;
@@ -24,9 +26,17 @@ import java.time.Duration;
  * The adapters and services of one process, built from {@link Config}: in Lambda once per execution
  * environment (a handler's no-arg constructor calls {@link #fromEnvironment()}); in tests and local
  * mode from explicit adapters.
+ *
+ * @param metrics where the services record metrics: CloudWatch EMF on stdout in Lambda, flushed by each
+ *                handler at the end of its invocation; local mode's Prometheus registry
  */
 public record Components(Config config, Clock clock, JobStore store, FastPath fastPath, Blobs blobs,
-                         StageQueues queues) {
+                         StageQueues queues, Metrics metrics) {
+
+    /** Components that record no metrics. */
+    public Components(Config config, Clock clock, JobStore store, FastPath fastPath, Blobs blobs, StageQueues queues) {
+        this(config, clock, store, fastPath, blobs, queues, Metrics.none());
+    }
 
     private static Components fromEnv;
 
@@ -35,8 +45,9 @@ public record Components(Config config, Clock clock, JobStore store, FastPath fa
         if (fromEnv == null) {
             Config config = Config.fromEnv();
             Clock clock = Clock.systemUTC();
-            fromEnv = new Components(config, clock, jobStore(config, clock), fastPath(config),
-                    S3Blobs.fromEnvironment(), SqsStageQueues.fromEnvironment());
+            Metrics metrics = EmfMetrics.toStdout();
+            fromEnv = new Components(config, clock, jobStore(config, clock), fastPath(config, metrics),
+                    S3Blobs.fromEnvironment(), SqsStageQueues.fromEnvironment(), metrics);
         }
         return fromEnv;
     }
@@ -49,17 +60,27 @@ public record Components(Config config, Clock clock, JobStore store, FastPath fa
     }
 
     public static FastPath fastPath(Config config) {
+        return fastPath(config, Metrics.none());
+    }
+
+    /** The configured fast path, counting its hits, misses and fallbacks in {@code metrics}. */
+    public static FastPath fastPath(Config config, Metrics metrics) {
         return config.redis()
-                .<FastPath>map(uri -> RedisFastPath.connect(uri, config.redisTimeout()))
+                .<FastPath>map(uri -> RedisFastPath.connect(uri, config.redisTimeout(), metrics))
                 .orElseGet(NoFastPath::new);
     }
 
+    /** The same components recording into {@code other}. */
+    public Components withMetrics(Metrics other) {
+        return new Components(config, clock, store, fastPath, blobs, queues, other);
+    }
+
     public JobTransitions transitions() {
-        return new JobTransitions(store, fastPath, config.statusCacheTtl());
+        return new JobTransitions(store, fastPath, config.statusCacheTtl(), metrics);
     }
 
     public JobRegistry registry() {
-        return new JobRegistry(store, fastPath, clock, config.dedupTtl(), config.statusCacheTtl());
+        return new JobRegistry(store, fastPath, clock, config.dedupTtl(), config.statusCacheTtl(), metrics);
     }
 
     public Intake intake() {

@@ -6,6 +6,7 @@ import dev.docpipe.job.JobChange;
 import dev.docpipe.job.JobError;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.StaleTransitionException;
+import dev.docpipe.port.Metrics;
 import dev.docpipe.port.StageMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,10 @@ public final class DeadLetters {
         this.transitions = transitions;
         this.clock = clock;
         this.retention = retention;
+    }
+
+    public Metrics metrics() {
+        return transitions.metrics();
     }
 
     /** @return the failed job, or empty when the message no longer matters (job gone, finished, newer attempt) */

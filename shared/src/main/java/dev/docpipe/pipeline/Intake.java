@@ -8,12 +8,17 @@ import dev.docpipe.job.JobError;
 import dev.docpipe.job.JobId;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.Stage;
+import dev.docpipe.logging.LogFields;
 import dev.docpipe.port.StageMessage;
 import dev.docpipe.port.StageQueues;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Where every job starts, whether it came from an S3 upload (ingest) or the API (submit): dedup and
@@ -24,6 +29,8 @@ import java.time.Instant;
  * re-drives it.
  */
 public final class Intake {
+    private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
+
     private final JobRegistry registry;
     private final JobTransitions transitions;
     private final StageQueues queues;
@@ -59,7 +66,8 @@ public final class Intake {
 
     /**
      * @param restartFinished false when the request re-discovers a submission rather than repeating it
-     *                        (see {@link JobRegistry#register(Job, boolean)})
+     *                        (see {@link JobRegistry#register(Job, boolean)}); such a re-discovery that finds
+     *                        its job is logged at debug level only
      */
     public JobRegistry.Registration submit(IntakeRequest request, JobId candidateId, boolean restartFinished) {
         Instant now = clock.instant();
@@ -71,6 +79,12 @@ public final class Intake {
         Job candidate = Job.newQueued(id, request.owner(), request.source(), request.filename(),
                 request.format(), request.priority(), request.options(), dedupKey, now);
         JobRegistry.Registration registration = registry.register(candidate, restartFinished);
+        LogFields.job(registration.job());
+        LogFields.put(LogFields.TRACE_ID, request.traceId());
+        boolean foundAgain = !restartFinished && registration.outcome() == JobRegistry.Outcome.DEDUPLICATED;
+        LOG.atLevel(foundAgain ? Level.DEBUG : Level.INFO).log("job {} {}: {} bytes of {}", registration.job().id(),
+                registration.outcome().name().toLowerCase(Locale.ROOT), request.size(),
+                request.format() == null ? "unknown format" : request.format().wire());
         if (registration.outcome() == JobRegistry.Outcome.DEDUPLICATED) {
             return registration;
         }

@@ -8,6 +8,8 @@ import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.StaleTransitionException;
 import dev.docpipe.port.FastPath;
 import dev.docpipe.port.JobStore;
+import dev.docpipe.port.Metric;
+import dev.docpipe.port.Metrics;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -35,8 +37,16 @@ public final class JobRegistry {
     private final Clock clock;
     private final Duration dedupTtl;
     private final Duration statusTtl;
+    private final Metrics metrics;
 
     public JobRegistry(JobStore store, FastPath fastPath, Clock clock, Duration dedupTtl, Duration statusTtl) {
+        this(store, fastPath, clock, dedupTtl, statusTtl, Metrics.none());
+    }
+
+    /** @param metrics counts each registration by outcome (created, deduplicated, restarted) */
+    public JobRegistry(JobStore store, FastPath fastPath, Clock clock, Duration dedupTtl, Duration statusTtl,
+                       Metrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.fastPath = fastPath;
         this.clock = clock;
@@ -60,9 +70,24 @@ public final class JobRegistry {
     /**
      * @param restartFinished whether a duplicate of a failed or cancelled job restarts it (a user
      *                        submitting again); false for re-discoveries of the same submission (the
-     *                        sweeper's scan of uploads), which must never undo a cancel
+     *                        sweeper's scan of uploads), which must never undo a cancel and are not
+     *                        counted as {@code jobs_deduplicated} (every sweep finds every settled upload)
      */
     public Registration register(Job candidate, boolean restartFinished) {
+        Registration registration = decide(candidate, restartFinished);
+        switch (registration.outcome()) {
+            case CREATED -> metrics.increment(Metric.JOBS_CREATED);
+            case DEDUPLICATED -> {
+                if (restartFinished) {
+                    metrics.increment(Metric.JOBS_DEDUPLICATED);
+                }
+            }
+            case RESTARTED -> metrics.increment(Metric.JOBS_RESTARTED);
+        }
+        return registration;
+    }
+
+    private Registration decide(Job candidate, boolean restartFinished) {
         if (fastPath.claimDedup(candidate.dedupKey(), candidate.id(), dedupTtl) instanceof FastPath.DedupClaim.Existing hit) {
             Optional<Job> known = store.get(hit.jobId());
             if (known.isPresent() && known.get().dedupKey().equals(candidate.dedupKey())) {

@@ -4,19 +4,31 @@ import dev.docpipe.job.Job;
 import dev.docpipe.job.JobChange;
 import dev.docpipe.port.FastPath;
 import dev.docpipe.port.JobStore;
+import dev.docpipe.port.Metric;
+import dev.docpipe.port.Metrics;
 
 import java.time.Duration;
 
-/** Conditional transitions of a job as it was read, written through to the status cache. */
+/**
+ * Conditional transitions of a job as it was read, written through to the status cache. Every write that
+ * finishes a job goes through here, and only one writer wins each: the place to count completed and
+ * failed jobs and the end-to-end latency.
+ */
 public final class JobTransitions {
     private final JobStore store;
     private final FastPath fastPath;
     private final Duration statusTtl;
+    private final Metrics metrics;
 
     public JobTransitions(JobStore store, FastPath fastPath, Duration statusTtl) {
+        this(store, fastPath, statusTtl, Metrics.none());
+    }
+
+    public JobTransitions(JobStore store, FastPath fastPath, Duration statusTtl, Metrics metrics) {
         this.store = store;
         this.fastPath = fastPath;
         this.statusTtl = statusTtl;
+        this.metrics = metrics;
     }
 
     /**
@@ -27,7 +39,23 @@ public final class JobTransitions {
     public Job apply(Job current, JobChange change) {
         Job next = store.transition(current.id(), current.status(), current.attempt(), change);
         fastPath.cacheJob(next, statusTtl);
+        if (next.status() != current.status()) {
+            switch (next.status()) {
+                case COMPLETED -> {
+                    metrics.increment(Metric.JOBS_COMPLETED);
+                    metrics.observe(Metric.END_TO_END_LATENCY,
+                            Duration.between(next.createdAt(), next.updatedAt()).toMillis(), next.priority().wire());
+                }
+                case FAILED -> metrics.increment(Metric.JOBS_FAILED,
+                        next.error() == null ? "unknown" : next.error().code().code());
+                default -> { }
+            }
+        }
         return next;
+    }
+
+    public Metrics metrics() {
+        return metrics;
     }
 
     public JobStore store() {

@@ -8,7 +8,10 @@ import dev.docpipe.job.JobResult;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.Stage;
 import dev.docpipe.job.StaleTransitionException;
+import dev.docpipe.logging.LogFields;
 import dev.docpipe.port.JobStore;
+import dev.docpipe.port.Metric;
+import dev.docpipe.port.Metrics;
 import dev.docpipe.port.StageMessage;
 import dev.docpipe.port.StageQueues;
 import org.slf4j.Logger;
@@ -63,6 +66,7 @@ public final class StageRunner {
             return Outcome.DROPPED;
         }
         Job job = found.get();
+        LogFields.put(LogFields.OWNER, job.owner());
         if (job.attempt() != message.attempt() || job.status().isTerminal()) {
             LOG.info("job {} is {} at attempt {}: dropping {} message of attempt {}", job.id(), job.status().wire(),
                     job.attempt(), message.stage().wire(), message.attempt());
@@ -97,13 +101,16 @@ public final class StageRunner {
             return fail(job, e);
         }
         Instant finished = clock.instant();
+        long tookMs = Duration.between(started, finished).toMillis();
         String done = message.stage().wire() + ".finished";
         Optional<Stage> next = next(message.stage());
         try {
             if (next.isEmpty()) {
                 transitions.apply(job, JobChange.to(JobStatus.COMPLETED, finished).progress(100).result(result)
                         .stamp(done, finished).stamp("completed", finished).expiresAt(finished.plus(retention)).build());
-                LOG.info("job {} completed: {} pages, {} bytes", job.id(), result.pages(), result.bytes());
+                stageDone(job, message.stage(), tookMs);
+                LOG.atInfo().addKeyValue("durationMs", Duration.between(job.createdAt(), finished).toMillis())
+                        .log("job {} completed: {} pages, {} bytes", job.id(), result.pages(), result.bytes());
                 return Outcome.COMPLETED;
             }
             transitions.apply(job, JobChange.to(JobStatus.RUNNING, finished).stage(next.get())
@@ -113,8 +120,19 @@ public final class StageRunner {
             LOG.info("job {}: a duplicate {} message finished first", job.id(), message.stage().wire());
             return Outcome.LOST_RACE;
         }
+        stageDone(job, message.stage(), tookMs);
         queues.send(message.next(next.get()));
         return Outcome.ADVANCED;
+    }
+
+    /** The stage's work advanced the job: its duration, as a metric and on the log line. */
+    private void stageDone(Job job, Stage stage, long tookMs) {
+        metrics().observe(Metric.STAGE_DURATION, tookMs, stage.wire());
+        LOG.atInfo().addKeyValue("durationMs", tookMs).log("job {} {} done in {} ms", job.id(), stage.wire(), tookMs);
+    }
+
+    public Metrics metrics() {
+        return transitions.metrics();
     }
 
     private Outcome fail(Job job, DocpipeException e) {

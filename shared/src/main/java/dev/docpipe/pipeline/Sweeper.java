@@ -6,6 +6,7 @@ import dev.docpipe.job.JobChange;
 import dev.docpipe.job.JobError;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.StaleTransitionException;
+import dev.docpipe.port.Metric;
 import dev.docpipe.port.StageMessage;
 import dev.docpipe.port.StageQueues;
 import org.slf4j.Logger;
@@ -112,7 +113,9 @@ public final class Sweeper {
             }
             Job touched = transitions.apply(job, JobChange.to(job.status(), now).stamp(REDRIVE + (earlier + 1), now).build());
             queues.send(new StageMessage(touched.id(), touched.stage(), touched.priority(), touched.attempt(), "sweeper"));
-            LOG.info("job {} re-driven in {} (re-drive {})", job.id(), job.stage().wire(), earlier + 1);
+            transitions.metrics().increment(Metric.SWEEPER_REDRIVES, job.stage().wire());
+            LOG.atInfo().addKeyValue("jobId", job.id().value()).addKeyValue("stage", job.stage().wire())
+                    .log("job {} re-driven in {} (re-drive {})", job.id(), job.stage().wire(), earlier + 1);
             return Result.REDRIVEN;
         } catch (StaleTransitionException moved) {
             return Result.SKIPPED;

@@ -9,6 +9,7 @@ import dev.docpipe.port.BlobRef;
 import dev.docpipe.port.Blobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -106,7 +107,8 @@ public final class UploadIntake {
                     "text/plain; charset=utf-8", Map.of());
             LOG.info("upload for pre-allocated job {} resolved to job {}", preallocated.get(), r.job().id());
         }
-        LOG.info("upload registered as job {} ({}, priority {})", r.job().id(), r.outcome(), priority.wire());
+        LOG.atLevel(!restartFinished && r.outcome() == JobRegistry.Outcome.DEDUPLICATED ? Level.DEBUG : Level.INFO)
+                .log("upload registered as job {} ({}, priority {})", r.job().id(), r.outcome(), priority.wire());
         return r;
     }
 

@@ -14,7 +14,8 @@ import java.util.logging.LogRecord;
 
 /**
  * Keeps the servers' and handlers' log lines off the terminal, where they would tear the progress
- * bar: everything goes to a log file in the temporary directory (logback, which s3proxy brings
+ * bar: everything goes to a log file in the temporary directory, one JSON object per line as in
+ * Lambda ({@code dev.docpipe.logging.JsonLogEncoder}; logback, which s3proxy brings
  * along, configured through {@code logback.configurationFile} before the first logger exists;
  * java.util.logging forwarded to it). The command names the file when something went wrong and
  * deletes it otherwise.
@@ -56,7 +57,7 @@ final class Logging {
                       <appender name="FILE" class="ch.qos.logback.core.FileAppender">
                         <file>%s</file>
                         <append>true</append>
-                        <encoder><pattern>%%d{HH:mm:ss.SSS} %%-5level [%%thread] %%logger{36} - %%msg%%n</pattern></encoder>
+                        <encoder class="dev.docpipe.logging.JsonLogEncoder"/>
                       </appender>
                       <logger name="dev.docpipe" level="INFO"/>
                       <root level="WARN"><appender-ref ref="FILE"/></root>

@@ -1,5 +1,6 @@
 package dev.docpipe.local.cli;
 
+import dev.docpipe.adapter.metrics.PrometheusMetrics;
 import dev.docpipe.function.status.StatusHandler;
 import dev.docpipe.function.submit.SubmitHandler;
 import dev.docpipe.local.LocalPipeline;
@@ -85,6 +86,8 @@ final class ServeCommand {
             try {
                 gateway = Gateway.start(port, new SubmitHandler(pipeline.components()),
                         new StatusHandler(pipeline.components(), pipeline.queueMonitor()), keys);
+                PrometheusMetrics metrics = pipeline.metrics();
+                gateway.extra("/metrics", () -> new Gateway.Plain(200, PrometheusMetrics.CONTENT_TYPE, metrics.render()));
             } catch (IOException e) {
                 throw new UsageException("port " + port + " is in use (" + e.getMessage()
                         + "); stop what uses it or pass --port N");

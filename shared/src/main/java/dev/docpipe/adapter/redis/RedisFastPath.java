@@ -4,6 +4,8 @@ import dev.docpipe.adapter.json.JobJson;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobId;
 import dev.docpipe.port.FastPath;
+import dev.docpipe.port.Metric;
+import dev.docpipe.port.Metrics;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -47,7 +49,8 @@ import java.util.concurrent.atomic.LongAdder;
  * when Redis is slow; lettuce reconnects by itself (backoff capped at {@value #MAX_RECONNECT_DELAY_MS} ms).
  * No method throws because of Redis: a failed call answers {@link DedupClaim.Unavailable}, empty or
  * nothing, counts a fallback, and the caller goes to the store. A degradation is logged as one WARN per
- * log interval with the number of fallbacks, and one INFO when Redis answers again.
+ * log interval with the number of fallbacks, and one INFO when Redis answers again. The same hits, misses
+ * and fallbacks go to {@link Metrics} ({@code fastpath_hits/misses{op=dedup|status}}, {@code fastpath_fallbacks}).
  *
  * <p>Redis need not be up at construction: lettuce cannot reconnect a connection it never had, so
  * until the first connect succeeds a call starts a connect attempt (at most one per
@@ -88,6 +91,7 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
     private final OutageLog outages;
     private final Logger log;
     private final String target;
+    private final Metrics metrics;
 
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -117,7 +121,12 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
      * @throws IllegalArgumentException if the URI is malformed (an unreachable server is no error)
      */
     public static RedisFastPath connect(String redisUri, Duration commandTimeout) {
-        return new RedisFastPath(redisUri, commandTimeout, Clock.systemUTC(), DEFAULT_LOG_INTERVAL);
+        return connect(redisUri, commandTimeout, Metrics.none());
+    }
+
+    /** Like {@link #connect(String, Duration)}, counting hits, misses and fallbacks in {@code metrics}. */
+    public static RedisFastPath connect(String redisUri, Duration commandTimeout, Metrics metrics) {
+        return new RedisFastPath(redisUri, commandTimeout, Clock.systemUTC(), DEFAULT_LOG_INTERVAL, LOG, metrics);
     }
 
     /** For tests: the clock and interval of the degradation log. */
@@ -126,6 +135,12 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
     }
 
     RedisFastPath(String redisUri, Duration commandTimeout, Clock clock, Duration logInterval, Logger log) {
+        this(redisUri, commandTimeout, clock, logInterval, log, Metrics.none());
+    }
+
+    RedisFastPath(String redisUri, Duration commandTimeout, Clock clock, Duration logInterval, Logger log,
+                  Metrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(redisUri, "redisUri");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(logInterval, "logInterval");
@@ -164,18 +179,18 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
         }
         try {
             if ("OK".equals(redis.set(key, candidate.value(), SetArgs.Builder.nx().px(px)))) {
-                return used(misses, CLAIMED);
+                return used(misses, DEDUP, CLAIMED);
             }
             String holder = redis.get(key);
             if (holder == null) {
-                return used(misses, UNAVAILABLE);
+                return used(misses, DEDUP, UNAVAILABLE);
             }
             if (!JobId.isValid(holder)) {
                 redis.del(key);
                 log.warn("deleted corrupt dedup entry {} ({} chars)", key, holder.length());
-                return used(misses, UNAVAILABLE);
+                return used(misses, DEDUP, UNAVAILABLE);
             }
-            return used(hits, new DedupClaim.Existing(new JobId(holder)));
+            return used(hits, DEDUP, new DedupClaim.Existing(new JobId(holder)));
         } catch (RuntimeException e) {
             return failed(e, UNAVAILABLE);
         }
@@ -205,15 +220,15 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
         try {
             String json = redis.get(key);
             if (json == null) {
-                return used(misses, Optional.empty());
+                return used(misses, STATUS, Optional.empty());
             }
             Optional<Job> job = parse(json, id);
             if (job.isEmpty()) {
                 redis.del(key);
                 log.warn("job {}: deleted corrupt status cache entry ({} chars)", id, json.length());
-                return used(misses, job);
+                return used(misses, STATUS, job);
             }
-            return used(hits, job);
+            return used(hits, STATUS, job);
         } catch (RuntimeException e) {
             return failed(e, Optional.empty());
         }
@@ -345,8 +360,12 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
         }
     }
 
-    private <T> T used(LongAdder counter, T answer) {
+    private static final String DEDUP = "dedup";
+    private static final String STATUS = "status";
+
+    private <T> T used(LongAdder counter, String op, T answer) {
         counter.increment();
+        metrics.increment(counter == hits ? Metric.FASTPATH_HITS : Metric.FASTPATH_MISSES, op);
         outages.success();
         return answer;
     }
@@ -365,6 +384,7 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
 
     private <T> T fellBack(String why, T answer) {
         fallbacks.increment();
+        metrics.increment(Metric.FASTPATH_FALLBACKS);
         outages.fallback(why);
         return answer;
     }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.docpipe.config.Components;
+import dev.docpipe.lambda.Invocation;
 import dev.docpipe.lambda.SqsBatch;
 import dev.docpipe.pipeline.DeadLetters;
 
@@ -26,6 +27,8 @@ public final class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatc
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.stageMessages(event, deadLetters::handle);
+        try (Invocation ignored = Invocation.start("deadletter", context, deadLetters.metrics())) {
+            return SqsBatch.stageMessages(event, deadLetters::handle);
+        }
     }
 }

@@ -8,8 +8,11 @@ import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotificatio
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.docpipe.config.Components;
+import dev.docpipe.lambda.Invocation;
 import dev.docpipe.lambda.SqsBatch;
 import dev.docpipe.pipeline.UploadIntake;
+import dev.docpipe.port.Metric;
+import dev.docpipe.port.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,22 +27,37 @@ public final class IngestHandler implements RequestHandler<SQSEvent, SQSBatchRes
             LambdaEventSerializers.serializerFor(S3EventNotification.class, IngestHandler.class.getClassLoader());
 
     private final UploadIntake uploads;
+    private final Metrics metrics;
 
     public IngestHandler() {
         this(Components.fromEnvironment());
     }
 
     public IngestHandler(Components c) {
-        this(new UploadIntake(c.blobs(), c.intake(), c.config().bucket()));
+        this(new UploadIntake(c.blobs(), c.intake(), c.config().bucket()), c.metrics());
     }
 
     public IngestHandler(UploadIntake uploads) {
+        this(uploads, Metrics.none());
+    }
+
+    /** @param metrics the sink the intake records into; flushed at the end of each invocation */
+    public IngestHandler(UploadIntake uploads, Metrics metrics) {
         this.uploads = uploads;
+        this.metrics = metrics;
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        try (Invocation ignored = Invocation.start("ingest", context, metrics)) {
+            return handle(event);
+        }
+    }
+
+    private SQSBatchResponse handle(SQSEvent event) {
         return SqsBatch.each(event, record -> {
+            SqsBatch.queueWaitMillis(record, System.currentTimeMillis())
+                    .ifPresent(ms -> metrics.observe(Metric.QUEUE_WAIT, ms, "ingest"));
             S3EventNotification notification;
             try {
                 notification = NOTIFICATIONS.fromJson(record.getBody());

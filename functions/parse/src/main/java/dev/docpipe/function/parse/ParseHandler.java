@@ -9,6 +9,7 @@ import dev.docpipe.function.parse.convert.ConvertLimits;
 import dev.docpipe.function.parse.convert.DocumentConverter;
 import dev.docpipe.function.parse.fetch.FetchPolicy;
 import dev.docpipe.function.parse.fetch.UrlFetcher;
+import dev.docpipe.lambda.Invocation;
 import dev.docpipe.lambda.SqsBatch;
 import dev.docpipe.pipeline.StageRunner;
 import dev.docpipe.pipeline.WorkKeys;
@@ -41,6 +42,8 @@ public final class ParseHandler implements RequestHandler<SQSEvent, SQSBatchResp
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.stageMessages(event, (message, receives) -> runner.run(message, service));
+        try (Invocation ignored = Invocation.start("parse", context, runner.metrics())) {
+            return SqsBatch.stageMessages(event, runner.metrics(), (message, receives) -> runner.run(message, service));
+        }
     }
 }

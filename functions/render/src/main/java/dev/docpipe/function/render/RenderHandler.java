@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.docpipe.config.Components;
 import dev.docpipe.function.render.pdf.PdfRenderer;
 import dev.docpipe.function.render.pdf.RenderLimits;
+import dev.docpipe.lambda.Invocation;
 import dev.docpipe.lambda.SqsBatch;
 import dev.docpipe.pipeline.StageRunner;
 import dev.docpipe.pipeline.WorkKeys;
@@ -32,6 +33,8 @@ public final class RenderHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.stageMessages(event, (message, receives) -> runner.run(message, service));
+        try (Invocation ignored = Invocation.start("render", context, runner.metrics())) {
+            return SqsBatch.stageMessages(event, runner.metrics(), (message, receives) -> runner.run(message, service));
+        }
     }
 }

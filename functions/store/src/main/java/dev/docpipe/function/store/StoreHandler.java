@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.docpipe.config.Components;
+import dev.docpipe.lambda.Invocation;
 import dev.docpipe.lambda.SqsBatch;
 import dev.docpipe.pipeline.StageRunner;
 import dev.docpipe.pipeline.WorkKeys;
@@ -29,6 +30,8 @@ public final class StoreHandler implements RequestHandler<SQSEvent, SQSBatchResp
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.stageMessages(event, (message, receives) -> runner.run(message, service));
+        try (Invocation ignored = Invocation.start("store", context, runner.metrics())) {
+            return SqsBatch.stageMessages(event, runner.metrics(), (message, receives) -> runner.run(message, service));
+        }
     }
 }

@@ -1,0 +1,107 @@
+package dev.docpipe.deploy;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each function's artifact, at the path its CodeUri names, and the runtime layer every function gets
+ * (built by those modules' package phase, before this module's integration tests): together they hold
+ * the handler and what it needs, none of the test-only stand-ins, emulators or unused HTTP clients,
+ * no class twice, and each file stays under 25 MB.
+ */
+class ArtifactsIT {
+    /** In no artifact: stand-ins, emulators, test libraries, the SDK's other HTTP clients. */
+    private static final List<String> NEVER = List.of("dev/docpipe/standins/", "dev/docpipe/local/", "org/gaul/s3proxy/",
+            "org/elasticmq/", "com/amazonaws/services/dynamodbv2/", "redis/embedded/", "io/zonky/",
+            "software/amazon/awssdk/http/nio/netty/", "software/amazon/awssdk/http/apache/",
+            "software/amazon/awssdk/http/apache5/", "org/apache/hc/", "org/junit/", "org/assertj/", "org/yaml/snakeyaml/",
+            "org/testcontainers/", "ch/qos/logback/");
+
+    /** Libraries only some functions need, and which those are. */
+    private static final Map<String, Set<String>> ONLY_IN = Map.of(
+            "com/openhtmltopdf/", Set.of("RenderFunction"),
+            "org/apache/pdfbox/", Set.of("RenderFunction"),
+            "fonts/", Set.of("RenderFunction"),
+            "org/commonmark/", Set.of("ParseFunction"),
+            "org/jsoup/", Set.of("ParseFunction", "RenderFunction"),
+            "org/crac/", Set.of("SubmitFunction", "StatusFunction"));
+
+    /** The largest artifact must stay under 25 MB (decimal; docs/benchmarks.md lists the sizes). */
+    static final long LIMIT_BYTES = 25_000_000L;
+
+    @Test
+    void everyCodeUriIsAJarWithItsHandlerAndOnlyWhatItNeeds() throws IOException {
+        Template.Resolved t = Template.load().resolveDefaults();
+        List<String> problems = new ArrayList<>();
+        Path layer = Template.ROOT.resolve(String.valueOf(t.properties("RuntimeLayer").get("ContentUri")))
+                .resolve("java/lib/docpipe-runtime.jar");
+        List<String> layerEntries = entries(layer);
+        Set<String> inLayer = new HashSet<>(layerEntries);
+        problems.addAll(sizeAndForbidden("RuntimeLayer", layer, layerEntries));
+        for (String fn : t.functions()) {
+            Map<String, Object> f = t.function(fn);
+            if (!Template.list(f.get("Layers")).contains("RuntimeLayer")) {
+                problems.add(fn + ": does not run with the runtime layer");
+            }
+            Path jar = Template.ROOT.resolve(String.valueOf(f.get("CodeUri")));
+            if (!Files.isRegularFile(jar)) {
+                problems.add(fn + ": no artifact at " + jar + " (./mvnw package builds it)");
+                continue;
+            }
+            List<String> own = entries(jar);
+            problems.addAll(sizeAndForbidden(fn, jar, own));
+            Set<String> all = new HashSet<>(inLayer);
+            all.addAll(own);
+            String handlerEntry = String.valueOf(f.get("Handler")).split("::")[0].replace('.', '/') + ".class";
+            if (!own.contains(handlerEntry)) {
+                problems.add(fn + ": " + jar.getFileName() + " lacks its handler " + handlerEntry);
+            }
+            for (String required : List.of("dev/docpipe/config/Config.class", "com/amazonaws/services/lambda/runtime/RequestHandler.class",
+                    "org/slf4j/simple/SimpleLogger.class", "simplelogger.properties")) {
+                if (!all.contains(required)) {
+                    problems.add(fn + ": neither its artifact nor the layer holds " + required);
+                }
+            }
+            own.stream().filter(e -> e.endsWith(".class") && inLayer.contains(e)).findFirst()
+                    .ifPresent(e -> problems.add(fn + ": " + e + " is both in its artifact and in the layer"));
+            ONLY_IN.forEach((prefix, owners) -> {
+                boolean has = all.stream().anyMatch(e -> e.startsWith(prefix));
+                if (has != owners.contains(fn)) {
+                    problems.add(fn + ": " + (has ? "gets " : "lacks ") + prefix);
+                }
+            });
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    private static List<String> sizeAndForbidden(String what, Path jar, List<String> entries) throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (String prefix : NEVER) {
+            entries.stream().filter(e -> e.startsWith(prefix)).findFirst()
+                    .ifPresent(e -> problems.add(what + ": " + jar.getFileName() + " contains " + e));
+        }
+        long size = Files.size(jar);
+        System.out.printf("%-20s %-26s %,12d bytes%n", what, jar.getFileName(), size);
+        if (size >= LIMIT_BYTES) {
+            problems.add(what + ": " + jar.getFileName() + " is " + size + " bytes, not under " + LIMIT_BYTES);
+        }
+        return problems;
+    }
+
+    private static List<String> entries(Path jar) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            return file.stream().map(e -> e.getName()).filter(n -> !n.endsWith("/")).toList();
+        }
+    }
+}

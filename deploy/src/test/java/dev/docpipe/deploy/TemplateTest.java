@@ -1,0 +1,106 @@
+package dev.docpipe.deploy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** template.yaml keeps the rules in {@link TemplateChecks} under each configuration it supports. */
+class TemplateTest {
+    private static final Template TEMPLATE = Template.load();
+
+    static Stream<Map<String, String>> configurations() {
+        return Stream.of(
+                Map.of(),
+                Map.of("JobStore", "postgres", "DatabaseSecretArn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db"),
+                Map.of("EnableRedis", "true", "VpcId", "vpc-1", "SubnetIds", "subnet-a,subnet-b",
+                        "SecurityGroupIds", "sg-1", "RouteTableIds", "rtb-1"),
+                Map.of("StageName", "prod", "HighMaxConcurrency", "200", "DefaultMaxConcurrency", "50", "LowMaxConcurrency", "10"));
+    }
+
+    /** What the Postgres configuration's secret holds under its "url" key. */
+    static final Map<String, String> SECRETS = Map.of("arn:aws:secretsmanager:us-east-1:123456789012:secret:db#url",
+            "jdbc:postgresql://db.internal:5432/docpipe?user=docpipe&password=secret");
+
+    @ParameterizedTest
+    @MethodSource("configurations")
+    void everyRuleHolds(Map<String, String> parameters) {
+        Template.Resolved t = TEMPLATE.resolve(parameters, SECRETS, "123456789012", "us-east-1");
+        assertThat(TemplateChecks.handlers(t)).as("handlers").isEmpty();
+        assertThat(TemplateChecks.environment(t)).as("environment").isEmpty();
+        assertThat(TemplateChecks.queues(t)).as("queues").isEmpty();
+        assertThat(TemplateChecks.sqsEvents(t)).as("SQS events").isEmpty();
+        assertThat(TemplateChecks.policies(t)).as("policies").isEmpty();
+        assertThat(TemplateChecks.timeouts(t)).as("timeouts").isEmpty();
+    }
+
+    @Test
+    void declaresOneFunctionPerModule() {
+        Template.Resolved t = TEMPLATE.resolveDefaults();
+        assertThat(t.functions()).containsExactlyInAnyOrder("SubmitFunction", "StatusFunction", "IngestFunction",
+                "ParseFunction", "RenderFunction", "StoreFunction", "SweeperFunction", "DeadLetterFunction");
+        for (String fn : t.functions()) {
+            Map<String, Object> f = t.function(fn);
+            assertThat(f.get("Runtime")).as(fn).isEqualTo("java21");
+            assertThat(f.get("Architectures")).as(fn).isEqualTo(List.of("arm64"));
+            assertThat(f.get("Tracing")).as(fn).isEqualTo("Active");
+            assertThat(Template.map(f.get("LoggingConfig")).get("LogFormat")).as(fn).isEqualTo("JSON");
+        }
+    }
+
+    @Test
+    void theApiFunctionsRunOnSnapStartWithAnAlias() {
+        Template.Resolved t = TEMPLATE.resolveDefaults();
+        for (String fn : List.of("SubmitFunction", "StatusFunction")) {
+            Map<String, Object> f = t.function(fn);
+            assertThat(Template.map(f.get("SnapStart")).get("ApplyOn")).as(fn).isEqualTo("PublishedVersions");
+            assertThat(f.get("AutoPublishAlias")).as(fn).isNotNull();
+        }
+    }
+
+    @Test
+    void everyRouteNeedsAKeyExceptHealthAndTheDashboard() {
+        Template.Resolved t = TEMPLATE.resolveDefaults();
+        assertThat(Template.map(t.properties("DocpipeApi").get("Auth")).get("ApiKeyRequired")).isEqualTo(true);
+        Map<String, Object> plan = Template.map(Template.map(t.properties("DocpipeApi").get("Auth")).get("UsagePlan"));
+        assertThat(Template.map(plan.get("Throttle"))).containsKeys("RateLimit", "BurstLimit");
+        assertThat(Template.map(plan.get("Quota"))).containsKeys("Limit", "Period");
+        for (String fn : List.of("SubmitFunction", "StatusFunction")) {
+            t.events(fn, "Api").forEach((name, e) -> {
+                Object keyRequired = Template.map(e.get("Auth")).get("ApiKeyRequired");
+                boolean open = List.of("/health", "/").contains(e.get("Path"));
+                assertThat(keyRequired).as(fn + "." + name + " " + e.get("Path")).isEqualTo(open ? false : null);
+            });
+        }
+    }
+
+    @Test
+    void theJobsTableIsTheOneTheStoreCreates() {
+        Template.Resolved t = TEMPLATE.resolveDefaults();
+        assertThat(JobsTableShape.of(t.properties("JobsTable"))).isEqualTo(JobsTableShape.asDynamoDbTablesCreatesIt());
+        assertThat(Template.map(t.properties("JobsTable").get("PointInTimeRecoverySpecification")))
+                .containsEntry("PointInTimeRecoveryEnabled", true);
+    }
+
+    @Test
+    void onlyUploadsAreWatchedAndTheQueueLetsTheBucketIn() {
+        Template.Resolved t = TEMPLATE.resolveDefaults();
+        Map<String, Object> bucket = t.properties("DocumentsBucket");
+        List<Object> notifications = Template.list(Template.map(bucket.get("NotificationConfiguration")).get("QueueConfigurations"));
+        assertThat(notifications).hasSize(1);
+        Map<String, Object> n = Template.map(notifications.get(0));
+        assertThat(n.get("Queue")).isEqualTo(t.attribute("IngestQueue", "Arn"));
+        assertThat(n.toString()).contains("Name=prefix, Value=uploads/");
+        Map<String, Object> statement = Template.map(Template.list(Template.map(
+                t.properties("IngestQueuePolicy").get("PolicyDocument")).get("Statement")).get(0));
+        assertThat(statement.toString()).contains("arn:aws:s3:::" + t.name("DocumentsBucket"));
+        Map<String, Object> access = Template.map(bucket.get("PublicAccessBlockConfiguration"));
+        assertThat(access.values()).hasSize(4).containsOnly(true);
+        assertThat(t.properties("DocumentsBucketPolicy").toString()).contains("aws:SecureTransport=false");
+    }
+}
