@@ -73,10 +73,23 @@ class TemplateTest {
         for (String fn : List.of("SubmitFunction", "StatusFunction")) {
             t.events(fn, "Api").forEach((name, e) -> {
                 Object keyRequired = Template.map(e.get("Auth")).get("ApiKeyRequired");
-                boolean open = List.of("/health", "/").contains(e.get("Path"));
+                boolean open = List.of("/health", "/", "/assets/{file}").contains(e.get("Path"));
                 assertThat(keyRequired).as(fn + "." + name + " " + e.get("Path")).isEqualTo(open ? false : null);
             });
         }
+    }
+
+    @Test
+    void theBucketLetsDashboardPagesOfTheRegionPutUploads_andNothingElse() {
+        Template.Resolved t = TEMPLATE.resolveDefaults();
+        List<Object> rules = Template.list(Template.map(t.properties("DocumentsBucket").get("CorsConfiguration"))
+                .get("CorsRules"));
+
+        assertThat(rules).hasSize(1);
+        Map<String, Object> rule = Template.map(rules.get(0));
+        assertThat(rule.get("AllowedMethods")).isEqualTo(List.of("PUT"));
+        assertThat(rule.get("AllowedHeaders")).isEqualTo(List.of("content-type"));
+        assertThat(rule.get("AllowedOrigins")).isEqualTo(List.of("https://*.execute-api." + t.region + ".amazonaws.com"));
     }
 
     @Test

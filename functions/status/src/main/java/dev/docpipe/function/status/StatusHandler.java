@@ -24,8 +24,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The status function: {@code GET /jobs/{id}}, {@code GET /jobs}, {@code GET /stats},
- * {@code GET /health} and the dashboard ({@code GET /}, {@code GET /assets/{file}}) behind API Gateway (REST proxy events, read as a stream so the caller's API key
- * id survives). See docs/api-status.md.
+ * {@code GET /health} and the dashboard ({@code GET /}, {@code GET /assets/{file}}) behind API
+ * Gateway (REST proxy events, read as a stream so the caller's API key id survives). See
+ * docs/api-status.md.
  *
  * <p>SnapStart: {@link #PRIMING} is registered when the class is initialised; before the snapshot it
  * answers one {@code GET /health}, which touches the job store, the bucket, every queue and Redis, so
