@@ -26,7 +26,7 @@ class ArtifactsIT {
             "org/elasticmq/", "com/amazonaws/services/dynamodbv2/", "redis/embedded/", "io/zonky/",
             "software/amazon/awssdk/http/nio/netty/", "software/amazon/awssdk/http/apache/",
             "software/amazon/awssdk/http/apache5/", "org/apache/hc/", "org/junit/", "org/assertj/", "org/yaml/snakeyaml/",
-            "org/testcontainers/", "ch/qos/logback/");
+            "org/testcontainers/", "org/slf4j/simple/");
 
     /** Libraries only some functions need, and which those are. */
     private static final Map<String, Set<String>> ONLY_IN = Map.of(
@@ -40,20 +40,29 @@ class ArtifactsIT {
 
     /** The largest artifact must stay under 25 MB (decimal; docs/benchmarks.md lists the sizes). */
     static final long LIMIT_BYTES = 25_000_000L;
+    /** The layers every function runs with, and the jar each holds under java/lib/. */
+    static final Map<String, String> LAYERS = Map.of("RuntimeLayer", "docpipe-runtime.jar", "RedisLayer", "docpipe-redis.jar");
 
     @Test
     void everyCodeUriIsAJarWithItsHandlerAndOnlyWhatItNeeds() throws IOException {
         Template.Resolved t = Template.load().resolveDefaults();
         List<String> problems = new ArrayList<>();
-        Path layer = Template.ROOT.resolve(String.valueOf(t.properties("RuntimeLayer").get("ContentUri")))
-                .resolve("java/lib/docpipe-runtime.jar");
-        List<String> layerEntries = entries(layer);
-        Set<String> inLayer = new HashSet<>(layerEntries);
-        problems.addAll(sizeAndForbidden("RuntimeLayer", layer, layerEntries));
+        Set<String> inLayer = new HashSet<>();
+        for (Map.Entry<String, String> l : LAYERS.entrySet()) {
+            Path layer = Template.ROOT.resolve(String.valueOf(t.properties(l.getKey()).get("ContentUri")))
+                    .resolve("java/lib/" + l.getValue());
+            List<String> layerEntries = entries(layer);
+            layerEntries.stream().filter(e -> e.endsWith(".class") && inLayer.contains(e)).findFirst()
+                    .ifPresent(e -> problems.add(l.getKey() + ": " + e + " is in another layer too"));
+            inLayer.addAll(layerEntries);
+            problems.addAll(sizeAndForbidden(l.getKey(), layer, layerEntries));
+        }
         for (String fn : t.functions()) {
             Map<String, Object> f = t.function(fn);
-            if (!Template.list(f.get("Layers")).contains("RuntimeLayer")) {
-                problems.add(fn + ": does not run with the runtime layer");
+            for (String layerName : LAYERS.keySet()) {
+                if (!Template.list(f.get("Layers")).contains(layerName)) {
+                    problems.add(fn + ": does not run with the layer " + layerName);
+                }
             }
             Path jar = Template.ROOT.resolve(String.valueOf(f.get("CodeUri")));
             if (!Files.isRegularFile(jar)) {
@@ -69,7 +78,8 @@ class ArtifactsIT {
                 problems.add(fn + ": " + jar.getFileName() + " lacks its handler " + handlerEntry);
             }
             for (String required : List.of("dev/docpipe/config/Config.class", "com/amazonaws/services/lambda/runtime/RequestHandler.class",
-                    "org/slf4j/simple/SimpleLogger.class", "simplelogger.properties")) {
+                    "ch/qos/logback/classic/Logger.class", "logback.xml", "dev/docpipe/logging/JsonLogEncoder.class",
+                    "io/lettuce/core/RedisClient.class")) {
                 if (!all.contains(required)) {
                     problems.add(fn + ": neither its artifact nor the layer holds " + required);
                 }

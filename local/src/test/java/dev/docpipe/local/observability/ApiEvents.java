@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
-/** API Gateway events from the events/submit files, with the caller's key and body of a test. */
+/** API Gateway events from the events/ files, with the caller's key and body of a test. */
 final class ApiEvents {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,7 +26,7 @@ final class ApiEvents {
     }
 
     /**
-     * {@code file} from events/submit with {@code apiKeyId} as the owner, {@code apiKey} as the key value
+     * {@code file} under events/ (e.g. {@code submit/post-jobs-inline.json}) with {@code apiKeyId} as the owner, {@code apiKey} as the key value
      * (header and identity) and {@code body}.
      */
     static ObjectNode event(String file, String apiKeyId, String apiKey, String body) throws IOException {
@@ -42,6 +42,16 @@ final class ApiEvents {
         return e;
     }
 
+    /** {@code event} aimed at the job {@code id} (its path, path parameter and request path). */
+    static ObjectNode forJob(ObjectNode event, String id) {
+        String template = event.path("pathParameters").path("id").asText();
+        event.put("path", event.path("path").asText().replace(template, id));
+        ((ObjectNode) event.path("pathParameters")).put("id", id);
+        ObjectNode rc = (ObjectNode) event.path("requestContext");
+        rc.put("path", rc.path("path").asText().replace(template, id));
+        return event;
+    }
+
     static Answer invoke(RequestStreamHandler handler, ObjectNode event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out,
@@ -52,11 +62,11 @@ final class ApiEvents {
 
     private static Path dir() {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path candidate = d.resolve("events/submit");
+            Path candidate = d.resolve("events");
             if (Files.isDirectory(candidate)) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("no events/submit above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("no events/ above " + Path.of("").toAbsolutePath());
     }
 }

@@ -2,6 +2,7 @@ package dev.docpipe.local.observability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.docpipe.config.Config;
+import dev.docpipe.function.status.StatusHandler;
 import dev.docpipe.function.submit.SubmitHandler;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobId;
@@ -39,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The logs of local mode, as the production JSON encoder writes them: a job can be followed by its
  * {@code jobId} through every function, and hostile input (documents and API requests carrying marker
- * strings, an API key, a pre-signed upload) leaves no document content, key or signature in any line.
+ * strings, an API key, a pre-signed upload, a pre-signed download) leaves no document content, key or
+ * signature in any line.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobLogsIT {
@@ -48,6 +50,7 @@ class JobLogsIT {
     private CapturedLogs logs;
     private LocalPipeline pipeline;
     private SubmitHandler submit;
+    private StatusHandler statusHandler;
     private S3Client s3;
 
     @BeforeAll
@@ -55,6 +58,7 @@ class JobLogsIT {
         logs = new CapturedLogs();
         pipeline = LocalPipeline.start(LocalPipeline.Options.inMemory(Config.StoreKind.DYNAMODB, true));
         submit = new SubmitHandler(pipeline.components());
+        statusHandler = new StatusHandler(pipeline.components(), pipeline.queueMonitor());
         s3 = pipeline.s3().newClient();
     }
 
@@ -155,7 +159,7 @@ class JobLogsIT {
     void anApiJob_canBeFollowedByItsJobIdFromSubmitToStore_andTheSubmitLinesCarryTheRequestId() throws Exception {
         String body = ApiEvents.JSON.createObjectNode().put("content", "# API " + UUID.randomUUID()).put("filename", "api.md")
                 .toString();
-        var event = ApiEvents.event("post-jobs-inline.json", "key-logs", "key-value-logs", body);
+        var event = ApiEvents.event("submit/post-jobs-inline.json", "key-logs", "key-value-logs", body);
         ApiEvents.Answer answer = ApiEvents.invoke(submit, event);
         assertThat(answer.status()).isEqualTo(202);
         JobId id = new JobId(answer.body().path("id").asText());
@@ -178,15 +182,15 @@ class JobLogsIT {
 
         // the API: inline content with markup, malformed JSON, an unknown field, a pre-signed upload
         String inline = "# " + content + "\n\n<script>alert('" + content + "')</script> [x](javascript:" + content + ")\n";
-        ApiEvents.Answer posted = ApiEvents.invoke(submit, ApiEvents.event("post-jobs-inline.json", "key-hostile", apiKey,
+        ApiEvents.Answer posted = ApiEvents.invoke(submit, ApiEvents.event("submit/post-jobs-inline.json", "key-hostile", apiKey,
                 ApiEvents.JSON.createObjectNode().put("content", inline).put("filename", "inline.md").toString()));
         assertThat(posted.status()).isEqualTo(202);
         jobs.add(new JobId(posted.body().path("id").asText()));
-        assertThat(ApiEvents.invoke(submit, ApiEvents.event("post-jobs-inline.json", "key-hostile", apiKey,
+        assertThat(ApiEvents.invoke(submit, ApiEvents.event("submit/post-jobs-inline.json", "key-hostile", apiKey,
                 "{\"content\": \"" + content)).status()).isEqualTo(400);
-        assertThat(ApiEvents.invoke(submit, ApiEvents.event("post-jobs-inline.json", "key-hostile", apiKey,
+        assertThat(ApiEvents.invoke(submit, ApiEvents.event("submit/post-jobs-inline.json", "key-hostile", apiKey,
                 "{\"content\": \"x\", \"" + content + "\": \"" + content + "\"}")).status()).isEqualTo(400);
-        ApiEvents.Answer upload = ApiEvents.invoke(submit, ApiEvents.event("post-uploads.json", "key-hostile", apiKey,
+        ApiEvents.Answer upload = ApiEvents.invoke(submit, ApiEvents.event("submit/post-uploads.json", "key-hostile", apiKey,
                 "{\"filename\": \"presigned.html\"}"));
         assertThat(upload.status()).isEqualTo(201);
         String uploadUrl = upload.body().path("uploadUrl").asText();
@@ -223,6 +227,14 @@ class JobLogsIT {
         for (JobId id : List.copyOf(jobs)) {
             awaitTerminal(id);
         }
+        // the status function hands out a pre-signed download URL for the completed inline job
+        JobId inlineJob = jobs.get(0);
+        assertThat(awaitTerminal(inlineJob).status()).isEqualTo(JobStatus.COMPLETED);
+        ApiEvents.Answer status = ApiEvents.invoke(statusHandler, ApiEvents.forJob(
+                ApiEvents.event("status/get-job.json", "key-hostile", apiKey, null), inlineJob.value()));
+        assertThat(status.status()).isEqualTo(200);
+        Matcher download = SIGNATURE.matcher(status.body().path("result").path("downloadUrl").asText());
+        assertThat(download.find()).as(status.body().toString()).isTrue();
         Thread.sleep(500); // the last lines of the last stage
 
         String text = logs.text();
@@ -232,7 +244,7 @@ class JobLogsIT {
             assertThat(during).as("lines of job %s", id).anyMatch(l -> id.value().equals(l.path("jobId").asText()));
         }
         Pattern forbidden = Pattern.compile(Pattern.quote(content) + "|" + Pattern.quote(apiKey) + "|"
-                + Pattern.quote(signature.group(1)) + "|X-Amz-Signature=(?!\\*\\*\\*)");
+                + Pattern.quote(signature.group(1)) + "|" + Pattern.quote(download.group(1)) + "|X-Amz-Signature=(?!\\*\\*\\*)");
         assertThat(text.lines().filter(line -> forbidden.matcher(line).find()).toList())
                 .as("log lines with document content, the API key or a signature").isEmpty();
     }

@@ -112,9 +112,9 @@ class LambdaEmfIT {
 
         List<ApiEvents.Answer> answers = new ArrayList<>();
         List<JsonNode> first = emfDuring(() -> answers.add(ApiEvents.invoke(submit,
-                ApiEvents.event("post-jobs-inline.json", "key-emf", "emf-key-value", body))));
+                ApiEvents.event("submit/post-jobs-inline.json", "key-emf", "emf-key-value", body))));
         List<JsonNode> second = emfDuring(() -> answers.add(ApiEvents.invoke(submit,
-                ApiEvents.event("post-jobs-inline.json", "key-emf", "emf-key-value", body))));
+                ApiEvents.event("submit/post-jobs-inline.json", "key-emf", "emf-key-value", body))));
 
         assertThat(answers).extracting(ApiEvents.Answer::status).containsExactly(202, 200);
         JsonNode created = only(first, "jobs_created");
@@ -133,7 +133,7 @@ class LambdaEmfIT {
         SubmitHandler submit = new SubmitHandler(lambda);
         String body = ApiEvents.JSON.createObjectNode().put("content", "parse me " + UUID.randomUUID())
                 .put("filename", "emf.txt").toString();
-        ApiEvents.Answer answer = ApiEvents.invoke(submit, ApiEvents.event("post-jobs-inline.json", "key-emf", "k", body));
+        ApiEvents.Answer answer = ApiEvents.invoke(submit, ApiEvents.event("submit/post-jobs-inline.json", "key-emf", "k", body));
         Job job = pipeline.components().store().get(new JobId(answer.body().path("id").asText())).orElseThrow();
         SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
         record.setMessageId("m-" + UUID.randomUUID());
