@@ -3,12 +3,11 @@ package dev.docpipe.local.serve;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The REST API's resources and methods, as template.yaml declares them: which function answers, and
- * whether an API key is required. A known resource with a method of no route still reaches its
- * resource's other function (the template maps it with {@code ANY}), which answers {@code 405}.
+ * The REST API's resources and methods, exactly as template.yaml declares them (ServeRoutesTemplateTest
+ * compares the two): which function answers each method, and whether an API key is required. A
+ * method a resource does not declare gets what API Gateway answers for it, as does an unknown path.
  */
 public final class ApiRoutes {
     public enum Function {
@@ -25,10 +24,11 @@ public final class ApiRoutes {
         }
     }
 
-    /** One resource: the methods the submit function owns there; every other method goes to {@code fallback}. */
-    public record Route(String resource, Set<String> submitMethods, Function fallback, boolean keyRequired) {
+    /** One resource: its methods and the function behind each. */
+    public record Route(String resource, Map<String, Function> methods, boolean keyRequired) {
+        /** The function behind {@code method}, or null when the resource does not declare it. */
         public Function function(String method) {
-            return submitMethods.contains(method) ? Function.SUBMIT : fallback;
+            return methods.get(method);
         }
     }
 
@@ -37,19 +37,22 @@ public final class ApiRoutes {
     }
 
     public static final List<Route> ROUTES = List.of(
-            new Route("/jobs", Set.of("POST"), Function.STATUS, true),
-            new Route("/jobs/{id}", Set.of("DELETE"), Function.STATUS, true),
-            new Route("/jobs/{id}/retry", Set.of(), Function.SUBMIT, true),
-            new Route("/uploads", Set.of(), Function.SUBMIT, true),
-            new Route("/stats", Set.of(), Function.STATUS, true),
-            new Route("/health", Set.of(), Function.STATUS, false),
-            new Route("/", Set.of(), Function.STATUS, false),
-            new Route("/assets/{file}", Set.of(), Function.STATUS, false));
+            new Route("/jobs", Map.of("POST", Function.SUBMIT, "GET", Function.STATUS), true),
+            new Route("/jobs/{id}", Map.of("DELETE", Function.SUBMIT, "GET", Function.STATUS), true),
+            new Route("/jobs/{id}/retry", Map.of("POST", Function.SUBMIT), true),
+            new Route("/uploads", Map.of("POST", Function.SUBMIT), true),
+            new Route("/stats", Map.of("GET", Function.STATUS), true),
+            new Route("/health", Map.of("GET", Function.STATUS), false),
+            new Route("/", Map.of("GET", Function.STATUS), false),
+            new Route("/assets/{file}", Map.of("GET", Function.STATUS), false));
 
     private ApiRoutes() {
     }
 
-    /** The route for a decoded path, or null when the path is no resource of the API. */
+    /**
+     * The route for a decoded path, or null when the path is no resource of the API; the match's
+     * function is null when the resource does not declare the method.
+     */
     public static Match match(String method, String path) {
         String[] parts = segments(path);
         for (Route route : ROUTES) {

@@ -120,8 +120,8 @@ public final class Gateway implements AutoCloseable {
                     p.body().getBytes(StandardCharsets.UTF_8));
         }
         ApiRoutes.Match match = ApiRoutes.match(method, decode(path));
-        if (match == null) {
-            // API Gateway's answer for a path that is no resource of the API
+        if (match == null || match.function() == null) {
+            // API Gateway's answer for a path that is no resource of the API, or a method it does not declare
             return gatewayError(ex, 403, "Missing Authentication Token", "MissingAuthenticationTokenException", requestId);
         }
         ApiKeys.Key key = keys.find(ex.getRequestHeaders().getFirst("x-api-key"));

@@ -14,9 +14,9 @@ class ApiRoutesTest {
         assertThat(ApiRoutes.match("GET", "/jobs").function()).isEqualTo(ApiRoutes.Function.STATUS);
         assertThat(ApiRoutes.match("DELETE", "/jobs/abc").function()).isEqualTo(ApiRoutes.Function.SUBMIT);
         assertThat(ApiRoutes.match("GET", "/jobs/abc").function()).isEqualTo(ApiRoutes.Function.STATUS);
-        assertThat(ApiRoutes.match("PUT", "/jobs/abc").function()).as("the status function answers 405")
-                .isEqualTo(ApiRoutes.Function.STATUS);
-        assertThat(ApiRoutes.match("GET", "/jobs/abc/retry").function()).isEqualTo(ApiRoutes.Function.SUBMIT);
+        assertThat(ApiRoutes.match("PUT", "/jobs/abc").function()).as("not declared: API Gateway's 403").isNull();
+        assertThat(ApiRoutes.match("GET", "/jobs/abc/retry").function()).isNull();
+        assertThat(ApiRoutes.match("POST", "/jobs/abc/retry").function()).isEqualTo(ApiRoutes.Function.SUBMIT);
         assertThat(ApiRoutes.match("POST", "/uploads").function()).isEqualTo(ApiRoutes.Function.SUBMIT);
     }
 
