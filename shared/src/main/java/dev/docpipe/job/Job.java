@@ -56,8 +56,19 @@ public record Job(
     /** A new queued job, attempt 1, waiting for its first stage. */
     public static Job newQueued(JobId id, String owner, Source source, String filename, Format format,
                                 Priority priority, Map<String, String> options, String dedupKey, Instant now) {
+        return newQueued(id, owner, source, filename, format, priority, options, dedupKey, now, now);
+    }
+
+    /**
+     * A job created at {@code createdAt} that enters the queue {@code now}: a pre-signed upload's job
+     * exists from the moment its id was handed out (the id carries that time, and history filters and
+     * sorts by it), while its document arrives later.
+     */
+    public static Job newQueued(JobId id, String owner, Source source, String filename, Format format,
+                                Priority priority, Map<String, String> options, String dedupKey, Instant createdAt,
+                                Instant now) {
         return new Job(id, owner, source, filename, format, priority, options, dedupKey, JobStatus.QUEUED,
-                Stage.PARSE, 0, 1, now, now, Map.of("queued", now), null, null, null);
+                Stage.PARSE, 0, 1, createdAt, now, Map.of("queued", now), null, null, null);
     }
 
     public boolean isExpired(Instant now) {

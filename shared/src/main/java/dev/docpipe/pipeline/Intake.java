@@ -76,8 +76,11 @@ public final class Intake {
         if (id == null || transitions.store().get(id).filter(j -> !j.dedupKey().equals(dedupKey)).isPresent()) {
             id = JobId.newId(now);
         }
+        // a pre-allocated id was handed out earlier: the job dates from then, as its id says (history
+        // filters by the id's time), not from the moment its upload arrived
+        Instant created = id.equals(candidateId) && id.createdAt().isBefore(now) ? id.createdAt() : now;
         Job candidate = Job.newQueued(id, request.owner(), request.source(), request.filename(),
-                request.format(), request.priority(), request.options(), dedupKey, now);
+                request.format(), request.priority(), request.options(), dedupKey, created, now);
         JobRegistry.Registration registration = registry.register(candidate, restartFinished);
         LogFields.job(registration.job());
         LogFields.put(LogFields.TRACE_ID, request.traceId());

@@ -118,9 +118,14 @@ class UploadIntakeTest {
         blobs.put(new BlobRef("docpipe", key), "# hi".getBytes(), "text/markdown; charset=utf-8",
                 Map.of("owner", "mallory", "priority", "low"));
 
+        clock.advance(Duration.ofSeconds(90)); // the upload arrives well after the id was handed out
         uploads.onEvent("ObjectCreated:Put", "docpipe", key, "m1");
 
         Job job = store.get(id).orElseThrow();
+        assertThat(job.createdAt()).as("the job dates from its id, as history filters it").isEqualTo(id.createdAt());
+        assertThat(job.timestamps().get("queued")).isEqualTo(clock.instant());
+        assertThat(store.listByOwner("alice", new dev.docpipe.port.JobQuery(null, null, id.createdAt(),
+                id.createdAt().plusSeconds(1), 5, null)).items()).extracting(Job::id).containsExactly(id);
         assertThat(job.owner()).isEqualTo("alice");
         assertThat(job.priority()).isEqualTo(Priority.HIGH);
         assertThat(job.format()).isEqualTo(Format.MARKDOWN);
