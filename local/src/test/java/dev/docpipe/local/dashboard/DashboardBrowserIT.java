@@ -256,7 +256,15 @@ class DashboardBrowserIT {
                 document.getElementById('filter-since').value = local(created(arguments[0]));
                 document.getElementById('filter-until').value = local(created(arguments[1]));""", uploadedJob, failedJob);
         browser.click(browser.find("#filter-apply"));
-        HeadlessChromium.await(() -> rowIds().equals(List.of(uploadedJob)), SOON, "only the job created in the range");
+        try {
+            HeadlessChromium.await(() -> rowIds().equals(List.of(uploadedJob)), SOON, "only the job created in the range");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; listed " + rowIds() + " (upload " + uploadedJob + ", failed "
+                    + failedJob + "), summary '" + browser.textOf("#jobs-summary") + "', since '"
+                    + browser.property(browser.find("#filter-since"), "value") + "', until '"
+                    + browser.property(browser.find("#filter-until"), "value") + "', created "
+                    + browser.script("return [...document.querySelectorAll('#jobs time')].map(t => t.dateTime).join(' ')"), e);
+        }
         assertThat(browser.textOf("#jobs-summary")).contains("since 20").contains("until 20");
 
         browser.click(browser.find("#filter-reset"));
