@@ -144,7 +144,8 @@ public record ConvertOptions(List<String> paths, Path out, Priority priority, Fo
                 List.copyOf(urls), store == null ? DEFAULT_STORE : store, redis, false);
     }
 
-    private static String value(List<String> args, int i, String option, String expected) throws UsageException {
+    /** The value after an option; shared by the commands' parsers. */
+    static String value(List<String> args, int i, String option, String expected) throws UsageException {
         if (i >= args.size() || (args.get(i).startsWith("--") && args.get(i).length() > 2)) {
             throw new UsageException(option + " needs a value: " + expected);
         }

@@ -72,26 +72,26 @@ public record ServeOptions(Path data, int port, int s3Port, Config.StoreKind sto
                 }
                 case "--data" -> {
                     once(data, name);
-                    data = inline != null ? inline : value(args, ++i, name, "a directory, e.g. --data .docpipe");
+                    data = inline != null ? inline : ConvertOptions.value(args, ++i, name, "a directory, e.g. --data .docpipe");
                     if (data.isBlank()) {
                         throw new UsageException("--data needs a directory, e.g. --data .docpipe");
                     }
                 }
                 case "--port" -> {
                     once(port, name);
-                    port = port(name, inline != null ? inline : value(args, ++i, name, "a port number, e.g. --port 8787"));
+                    port = port(name, inline != null ? inline : ConvertOptions.value(args, ++i, name, "a port number, e.g. --port 8787"));
                 }
                 case "--s3-port" -> {
                     once(s3Port, name);
-                    s3Port = port(name, inline != null ? inline : value(args, ++i, name, "a port number, e.g. --s3-port 8788"));
+                    s3Port = port(name, inline != null ? inline : ConvertOptions.value(args, ++i, name, "a port number, e.g. --s3-port 8788"));
                 }
                 case "--store" -> {
                     once(store, name);
-                    store = ConvertOptions.store(inline != null ? inline : value(args, ++i, name, "one of " + ConvertOptions.STORES));
+                    store = ConvertOptions.store(inline != null ? inline : ConvertOptions.value(args, ++i, name, "one of " + ConvertOptions.STORES));
                 }
                 case "--sweep-interval" -> {
                     once(sweep, name);
-                    String v = inline != null ? inline : value(args, ++i, name, "seconds, e.g. --sweep-interval 30");
+                    String v = inline != null ? inline : ConvertOptions.value(args, ++i, name, "seconds, e.g. --sweep-interval 30");
                     sweep = integer(name, v, 1, 3600, "a number of seconds from 1 to 3600");
                 }
                 default -> throw new UsageException((arg.startsWith("-") ? "unknown option " : "unexpected argument ")
@@ -117,13 +117,6 @@ public record ServeOptions(Path data, int port, int s3Port, Config.StoreKind sto
         if (previous != null) {
             throw new UsageException(option + " is given twice; give it once");
         }
-    }
-
-    private static String value(List<String> args, int i, String option, String expected) throws UsageException {
-        if (i >= args.size() || (args.get(i).startsWith("--") && args.get(i).length() > 2)) {
-            throw new UsageException(option + " needs a value: " + expected);
-        }
-        return args.get(i);
     }
 
     private static int port(String option, String value) throws UsageException {

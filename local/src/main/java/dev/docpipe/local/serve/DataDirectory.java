@@ -134,20 +134,14 @@ public final class DataDirectory implements AutoCloseable {
             if (tab < 0) {
                 continue;
             }
-            long pid;
-            try {
-                pid = Long.parseLong(line.substring(0, tab));
-            } catch (NumberFormatException e) {
-                continue;
-            }
             String command = line.substring(tab + 1);
-            Optional<ProcessHandle> process = ProcessHandle.of(pid);
+            Optional<ProcessHandle> process = pid(line.substring(0, tab));
             // only if the pid still runs the same program: pids are reused
             if (process.isPresent() && process.get().isAlive()
                     && command.equals(process.get().info().command().orElse(""))) {
-                log().info("stopping {} (pid {}) left running by a previous serve on {}", command, pid, path);
+                log().info("stopping {} (pid {}) left running by a previous serve on {}", command, process.get().pid(), path);
                 stop(process.get());
-                stopped.add(pid);
+                stopped.add(process.get().pid());
             }
         }
         Files.deleteIfExists(file);
