@@ -1,9 +1,12 @@
 package dev.docpipe.deploy;
 
+import dev.docpipe.config.FunctionTimeouts;
+import dev.docpipe.job.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -37,6 +40,30 @@ class TemplateTest {
         assertThat(TemplateChecks.sqsEvents(t)).as("SQS events").isEmpty();
         assertThat(TemplateChecks.policies(t)).as("policies").isEmpty();
         assertThat(TemplateChecks.timeouts(t)).as("timeouts").isEmpty();
+    }
+
+    @Test
+    void theSqsFunctionsTimeoutsAndTheirQueuesVisibility_areTheOnesLocalModeAndTheLeasesUse() {
+        Template.Resolved t = TEMPLATE.resolveDefaults();
+        FunctionTimeouts deployed = FunctionTimeouts.DEPLOYED;
+        assertThat((long) t.timeout("IngestFunction")).isEqualTo(deployed.ingest().toSeconds());
+        assertThat((long) t.timeout("ParseFunction")).isEqualTo(deployed.of(Stage.PARSE).toSeconds());
+        assertThat((long) t.timeout("RenderFunction")).isEqualTo(deployed.of(Stage.RENDER).toSeconds());
+        assertThat((long) t.timeout("StoreFunction")).isEqualTo(deployed.of(Stage.STORE).toSeconds());
+        assertThat((long) t.timeout("DeadLetterFunction")).isEqualTo(deployed.deadLetter().toSeconds());
+        Map<String, Long> visibility = new HashMap<>();
+        for (String q : t.template.ofType("AWS::SQS::Queue")) {
+            visibility.put(t.name(q), Long.parseLong(String.valueOf(t.properties(q).get("VisibilityTimeout"))));
+        }
+        assertThat(visibility).containsEntry("docpipe-dev-ingest", deployed.ingestVisibility().toSeconds());
+        for (Stage stage : Stage.values()) {
+            for (String priority : List.of("high", "default", "low")) {
+                assertThat(visibility).containsEntry("docpipe-dev-" + stage.wire() + "-" + priority,
+                        deployed.visibility(stage).toSeconds());
+            }
+            assertThat(visibility).containsEntry("docpipe-dev-" + stage.wire() + "-dlq", deployed.deadLetterVisibility().toSeconds());
+        }
+        assertThat(visibility).containsEntry("docpipe-dev-ingest-dlq", deployed.deadLetterVisibility().toSeconds());
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.docpipe.adapter.sqs.SqsQueueMonitor;
 import dev.docpipe.adapter.sqs.SqsStageQueues;
 import dev.docpipe.config.Components;
 import dev.docpipe.config.Config;
+import dev.docpipe.config.FunctionTimeouts;
 import dev.docpipe.config.QueueNames;
 import dev.docpipe.function.deadletter.DeadLetterHandler;
 import dev.docpipe.function.ingest.IngestHandler;
@@ -20,6 +21,7 @@ import dev.docpipe.function.render.RenderHandler;
 import dev.docpipe.function.store.StoreHandler;
 import dev.docpipe.function.sweeper.SweeperService;
 import dev.docpipe.job.Stage;
+import dev.docpipe.pipeline.StageRunner;
 import dev.docpipe.pipeline.Sweeper;
 import dev.docpipe.pipeline.UploadIntake;
 import dev.docpipe.pipeline.WorkKeys;
@@ -101,36 +103,42 @@ public final class LocalPipeline implements AutoCloseable {
      * free port (a fixed one keeps endpoints and pre-signed URLs valid across restarts).
      */
     public record Options(Path dataDirectory, Config.StoreKind store, boolean redis, int maxReceiveCount,
-                          Duration visibilityTimeout, Duration sweepInterval, Map<String, String> settings,
+                          FunctionTimeouts timeouts, Duration sweepInterval, Map<String, String> settings,
                           int renderWorkers, Hooks hooks, int s3Port) {
+        /** The deployed functions' timeouts: each queue's visibility is derived from them as in AWS. */
         public static Options inMemory(Config.StoreKind store, boolean redis) {
-            return new Options(null, store, redis, 5, Duration.ofSeconds(30), Duration.ofSeconds(30), Map.of(), 2,
+            return new Options(null, store, redis, 5, FunctionTimeouts.DEPLOYED, Duration.ofSeconds(30), Map.of(), 2,
                     Hooks.none(), 0);
         }
 
         /** State under {@code directory} (S3 objects, queues and messages, the job store) survives a restart. */
         public Options persistentIn(Path directory, int fixedS3Port) {
-            return new Options(directory, store, redis, maxReceiveCount, visibilityTimeout, sweepInterval, settings,
+            return new Options(directory, store, redis, maxReceiveCount, timeouts, sweepInterval, settings,
                     renderWorkers, hooks, fixedS3Port);
         }
 
         public Options withSettings(Map<String, String> more) {
-            return new Options(dataDirectory, store, redis, maxReceiveCount, visibilityTimeout, sweepInterval, more,
+            return new Options(dataDirectory, store, redis, maxReceiveCount, timeouts, sweepInterval, more,
                     renderWorkers, hooks, s3Port);
         }
 
-        public Options withRedrive(int receives, Duration visibility) {
-            return new Options(dataDirectory, store, redis, receives, visibility, sweepInterval, settings, renderWorkers,
-                    hooks, s3Port);
+        /**
+         * After {@code receives} receives a message moves to its dead-letter queue; each function may run
+         * for its {@code functionTimeouts} (the poller's limit and the stage lease) and each queue's
+         * visibility is derived from its consumer's ({@link FunctionTimeouts#visibilityOf}).
+         */
+        public Options withRedrive(int receives, FunctionTimeouts functionTimeouts) {
+            return new Options(dataDirectory, store, redis, receives, functionTimeouts, sweepInterval, settings,
+                    renderWorkers, hooks, s3Port);
         }
 
         public Options withSweepInterval(Duration interval) {
-            return new Options(dataDirectory, store, redis, maxReceiveCount, visibilityTimeout, interval, settings,
+            return new Options(dataDirectory, store, redis, maxReceiveCount, timeouts, interval, settings,
                     renderWorkers, hooks, s3Port);
         }
 
         public Options withHooks(Hooks value) {
-            return new Options(dataDirectory, store, redis, maxReceiveCount, visibilityTimeout, sweepInterval, settings,
+            return new Options(dataDirectory, store, redis, maxReceiveCount, timeouts, sweepInterval, settings,
                     renderWorkers, value, s3Port);
         }
     }
@@ -162,6 +170,8 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private void boot(Options o) {
+        // one process holds a data directory: a stage lease taken before this start is a killed run's
+        Instant bootedAt = Instant.now();
         Path data = o.dataDirectory();
         S3StandIn.Builder s3Builder = S3StandIn.builder().port(o.s3Port());
         SqsStandIn.Builder sqsBuilder = SqsStandIn.builder().port(0);
@@ -174,7 +184,7 @@ public final class LocalPipeline implements AutoCloseable {
         sqs = track(sqsBuilder.start());
         SqsClient sqsClient = sqs.client();
         QueueNames names = new QueueNames(QueueNames.DEFAULT_PREFIX);
-        Map<String, String> urls = SqsQueueSetup.createAll(sqsClient, names, o.maxReceiveCount(), o.visibilityTimeout());
+        Map<String, String> urls = SqsQueueSetup.createAll(sqsClient, names, o.maxReceiveCount(), o.timeouts());
 
         Map<String, String> env = new HashMap<>();
         env.put("DOCPIPE_JOB_STORE", o.store().name().toLowerCase());
@@ -220,17 +230,20 @@ public final class LocalPipeline implements AutoCloseable {
         ParseService parse = new ParseService(components.blobs(), keys,
                 new DocumentConverter(ParseHandler.limits(config.maxDocumentBytes())),
                 new UrlFetcher(hooks.fetchPolicy() == null ? FetchPolicy.publicInternetOnly() : hooks.fetchPolicy()));
-        function("ingest", hooks, new IngestHandler(uploads, metrics), 1, urls.get(names.ingest()));
-        function("parse", hooks, new ParseHandler(components.stageRunner(), parse), 1,
+        FunctionTimeouts t = o.timeouts();
+        StageRunner runner = components.stageRunner(new StageRunner.Leases(t, bootedAt));
+        function("ingest", hooks, new IngestHandler(uploads, metrics), 1, t.ingest(), urls.get(names.ingest()));
+        function("parse", hooks, new ParseHandler(runner, parse), 1, t.parse(),
                 urls(urls, names.byPriority(Stage.PARSE)));
-        function("render", hooks, new RenderHandler(components), o.renderWorkers(),
+        function("render", hooks, new RenderHandler(components, runner), o.renderWorkers(), t.render(),
                 urls(urls, names.byPriority(Stage.RENDER)));
-        function("store", hooks, new StoreHandler(components), 1, urls(urls, names.byPriority(Stage.STORE)));
+        function("store", hooks, new StoreHandler(components, runner), 1, t.store(),
+                urls(urls, names.byPriority(Stage.STORE)));
         List<String> deadLetterQueues = new ArrayList<>();
         for (Stage s : Stage.values()) {
             deadLetterQueues.add(urls.get(names.deadLetter(s)));
         }
-        function("deadletter", hooks, new DeadLetterHandler(components.deadLetters()), 1,
+        function("deadletter", hooks, new DeadLetterHandler(components.deadLetters()), 1, t.deadLetter(),
                 deadLetterQueues.toArray(String[]::new));
         functions.keySet().forEach(this::startFunction);
         resources.add(s3.addUploadListener(BUCKET, WorkKeys.UPLOADS,
@@ -249,12 +262,21 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private void function(String name, Hooks hooks, RequestHandler<SQSEvent, SQSBatchResponse> handler, int workers,
-                          String... queueUrls) {
+                          Duration timeout, String... queueUrls) {
         RequestHandler<SQSEvent, SQSBatchResponse> decorated = hooks.handlers().apply(name, handler);
         handlers.put(name, decorated);
         functions.put(name, () -> SqsEventSourcePoller.builder(sqs.client(), decorated)
                 .queueUrls(queueUrls).batchSize(5).concurrency(workers).functionName(name)
-                .waitTime(Duration.ofSeconds(1)).functionTimeout(Duration.ofMinutes(5)).build());
+                .waitTime(Duration.ofSeconds(1)).functionTimeout(timeout).retryBackoff(LocalPipeline::retryAfter).build());
+    }
+
+    /**
+     * When a message whose invocation failed is delivered again: 1, 2, 4 … 30 s by receive count. The
+     * failed invocation has ended, so an early retry cannot overlap it; without this a failed message
+     * would wait out its whole visibility timeout (6 × the function's timeout).
+     */
+    static Duration retryAfter(int receives) {
+        return Duration.ofSeconds(Math.min(30, 1L << Math.min(5, Math.max(0, receives - 1))));
     }
 
     /** A function's handler, as its poller invokes it (tests call it directly with their own events). */

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.docpipe.config.Config;
+import dev.docpipe.config.FunctionTimeouts;
 import dev.docpipe.job.ErrorCode;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobStatus;
@@ -54,7 +55,7 @@ class FailureModesIT {
         LocalPipeline.Hooks hooks = new LocalPipeline.Hooks(this::crashBeforeSend, this::countPublishes,
                 this::loseAcknowledgements, null);
         pipeline = LocalPipeline.start(LocalPipeline.Options.inMemory(Config.StoreKind.DYNAMODB, false)
-                .withRedrive(3, Duration.ofSeconds(2)).withHooks(hooks)
+                .withRedrive(3, FunctionTimeouts.DEPLOYED).withHooks(hooks)
                 .withSettings(Map.of("DOCPIPE_QUEUED_TIMEOUT_SECONDS", "3"))
                 .withSweepInterval(Duration.ofSeconds(1)));
         s3 = pipeline.s3().newClient();

@@ -87,8 +87,13 @@ public record Components(Config config, Clock clock, JobStore store, FastPath fa
         return new Intake(registry(), transitions(), queues, clock, config.maxDocumentBytes(), config.retention());
     }
 
+    /** Stages leased for the deployed functions' timeouts. */
     public StageRunner stageRunner() {
-        return new StageRunner(transitions(), queues, clock, config.retention());
+        return stageRunner(StageRunner.Leases.of(FunctionTimeouts.DEPLOYED));
+    }
+
+    public StageRunner stageRunner(StageRunner.Leases leases) {
+        return new StageRunner(transitions(), queues, clock, config.retention(), leases);
     }
 
     public DeadLetters deadLetters() {

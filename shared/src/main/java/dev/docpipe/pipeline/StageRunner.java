@@ -1,9 +1,11 @@
 package dev.docpipe.pipeline;
 
+import dev.docpipe.config.FunctionTimeouts;
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobChange;
 import dev.docpipe.job.JobError;
+import dev.docpipe.job.JobNotFoundException;
 import dev.docpipe.job.JobResult;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.Stage;
@@ -12,6 +14,7 @@ import dev.docpipe.logging.LogFields;
 import dev.docpipe.port.JobStore;
 import dev.docpipe.port.Metric;
 import dev.docpipe.port.Metrics;
+import dev.docpipe.port.StageLease;
 import dev.docpipe.port.StageMessage;
 import dev.docpipe.port.StageQueues;
 import org.slf4j.Logger;
@@ -21,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Turns at-least-once delivery into exactly-once effects for one stage message:
@@ -29,9 +33,15 @@ import java.util.Optional;
  *   <li>a message for a missing, finished, cancelled or other-attempt job is acknowledged and dropped;</li>
  *   <li>a message whose stage the job has already passed re-sends the next stage's message (the
  *       send may have been lost after the state write) and is acknowledged;</li>
- *   <li>otherwise the job is marked running in this stage, the work is done (idempotent: output at a
- *       key derived from the job id), and the job advances with a conditional write that only one
- *       duplicate can win; only the winner sends the next message.</li>
+ *   <li>a message for a stage another run is still working on (its {@link StageLease} is live) is
+ *       acknowledged and dropped: a redelivery during a slow stage never starts it a second time. If
+ *       that run dies, its lease lapses after the stage function's timeout and SQS's redelivery (after
+ *       the visibility timeout, {@value FunctionTimeouts#VISIBILITY_FACTOR} × longer) or the sweeper
+ *       runs the stage again;</li>
+ *   <li>otherwise, under the lease, the job is marked running in this stage, the work is done
+ *       (idempotent: output at a key derived from the job id), and the job advances with a
+ *       conditional write that only one duplicate can win; only the winner sends the next message.
+ *       The lease is released however the run ends.</li>
  * </ol>
  *
  * A permanent error fails the job at once; a transient one is rethrown so the message returns to
@@ -41,18 +51,34 @@ public final class StageRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
 
     /** What became of a message; every outcome but a thrown exception acknowledges it. */
-    public enum Outcome { ADVANCED, COMPLETED, FAILED, RESENT_NEXT, DROPPED, LOST_RACE }
+    public enum Outcome { ADVANCED, COMPLETED, FAILED, RESENT_NEXT, DROPPED, LOST_RACE, ALREADY_RUNNING }
+
+    /**
+     * How stages are leased: each for its function's timeout (a run cannot outlive it), and, in local
+     * mode, leases taken before {@code orphanedBefore} (by the previous, killed process) count as lapsed.
+     */
+    public record Leases(FunctionTimeouts timeouts, Instant orphanedBefore) {
+        public static Leases of(FunctionTimeouts timeouts) {
+            return new Leases(timeouts, null);
+        }
+    }
 
     private final JobTransitions transitions;
     private final StageQueues queues;
     private final Clock clock;
     private final Duration retention;
+    private final Leases leases;
 
     public StageRunner(JobTransitions transitions, StageQueues queues, Clock clock, Duration retention) {
+        this(transitions, queues, clock, retention, Leases.of(FunctionTimeouts.DEPLOYED));
+    }
+
+    public StageRunner(JobTransitions transitions, StageQueues queues, Clock clock, Duration retention, Leases leases) {
         this.transitions = transitions;
         this.queues = queues;
         this.clock = clock;
         this.retention = retention;
+        this.leases = leases;
     }
 
     public Outcome run(StageMessage message, StageWork work) {
@@ -82,6 +108,27 @@ public final class StageRunner {
             return Outcome.DROPPED;
         }
         Instant started = clock.instant();
+        String holder = UUID.randomUUID().toString();
+        StageLease lease = new StageLease(job.attempt(), message.stage(), holder, started,
+                started.plus(leases.timeouts().of(message.stage())), leases.orphanedBefore());
+        try {
+            if (!store.claimStage(job.id(), lease, started)) {
+                LOG.info("job {}: {} of attempt {} is already running under a live lease: dropping the duplicate message",
+                        job.id(), message.stage().wire(), job.attempt());
+                return Outcome.ALREADY_RUNNING;
+            }
+        } catch (JobNotFoundException gone) {
+            LOG.info("job {} not found: dropping its {} message", message.jobId(), message.stage().wire());
+            return Outcome.DROPPED;
+        }
+        try {
+            return runLeased(message, work, job, started);
+        } finally {
+            release(job, holder);
+        }
+    }
+
+    private Outcome runLeased(StageMessage message, StageWork work, Job job, Instant started) {
         if (job.status() == JobStatus.QUEUED) {
             try {
                 job = transitions.apply(job, JobChange.to(JobStatus.RUNNING, started).stage(message.stage())
@@ -123,6 +170,14 @@ public final class StageRunner {
         stageDone(job, message.stage(), tookMs);
         queues.send(message.next(next.get()));
         return Outcome.ADVANCED;
+    }
+
+    private void release(Job job, String holder) {
+        try {
+            transitions.store().releaseStage(job.id(), holder);
+        } catch (DocpipeException e) {
+            LOG.warn("job {}: stage lease not released ({}); it lapses by itself", job.id(), e.code().code());
+        }
     }
 
     /** The stage's work advanced the job: its duration, as a metric and on the log line. */

@@ -39,6 +39,20 @@ public interface JobStore {
      */
     Job transition(JobId id, JobStatus expectedStatus, int expectedAttempt, JobChange change);
 
+    /**
+     * Takes {@code lease} on the job with a conditional write: it succeeds when no other holder's lease
+     * on the same attempt and stage is live at {@code now} (none, lapsed, on another attempt or stage,
+     * or taken before {@link StageLease#orphanedBefore()}); its own holder may renew it. The lease is kept
+     * beside the job's state and changes nothing a reader of the job sees.
+     *
+     * @return true when {@code lease} is now the job's; false when another holder's lease is live
+     * @throws dev.docpipe.job.JobNotFoundException no such (live) job
+     */
+    boolean claimStage(JobId id, StageLease lease, Instant now);
+
+    /** Ends {@code holder}'s lease on the job; does nothing when the job is gone or another holder took it over. */
+    void releaseStage(JobId id, String holder);
+
     /** An owner's jobs, newest first, filtered, one page at a time. */
     Page<Job> listByOwner(String owner, JobQuery query);
 

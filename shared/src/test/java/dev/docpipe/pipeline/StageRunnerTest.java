@@ -1,5 +1,6 @@
 package dev.docpipe.pipeline;
 
+import dev.docpipe.config.FunctionTimeouts;
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.ErrorCode;
 import dev.docpipe.job.Job;
@@ -7,6 +8,7 @@ import dev.docpipe.job.JobChange;
 import dev.docpipe.job.JobResult;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.Stage;
+import dev.docpipe.port.StageLease;
 import dev.docpipe.port.StageMessage;
 import dev.docpipe.testing.InMemoryFastPath;
 import dev.docpipe.testing.InMemoryJobStore;
@@ -96,6 +98,82 @@ class StageRunnerTest {
         assertThat(second).isEqualTo(StageRunner.Outcome.RESENT_NEXT);
         assertThat(parse.calls.get()).isEqualTo(1);
         assertThat(queues.sent()).extracting(StageMessage::stage).containsExactly(Stage.RENDER, Stage.RENDER);
+    }
+
+    /** Render work that blocks, inside perform, until released. */
+    private static final class SlowWork implements StageWork {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public Stage stage() {
+            return Stage.RENDER;
+        }
+
+        @Override
+        public JobResult perform(Job job) {
+            calls.incrementAndGet();
+            entered.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }
+    }
+
+    @Test
+    void aRedeliveryDuringASlowStage_doesNotStartItAgain() throws Exception {
+        Job job = queuedJob();
+        runner.run(message(job, Stage.PARSE), new CountingWork(Stage.PARSE));
+        SlowWork render = new SlowWork();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<StageRunner.Outcome> first = pool.submit(() -> runner.run(message(job, Stage.RENDER), render));
+            assertThat(render.entered.await(10, TimeUnit.SECONDS)).isTrue();
+            clock.advance(Duration.ofMinutes(2));
+
+            assertThat(runner.run(message(job, Stage.RENDER), render)).isEqualTo(StageRunner.Outcome.ALREADY_RUNNING);
+            assertThat(render.calls).hasValue(1);
+
+            render.release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(StageRunner.Outcome.ADVANCED);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.get(job.id()).orElseThrow().stage()).isEqualTo(Stage.STORE);
+    }
+
+    @Test
+    void aStageWhoseRunDied_runsAgainOnceItsLeaseLapsed() {
+        Job job = queuedJob();
+        runner.run(message(job, Stage.PARSE), new CountingWork(Stage.PARSE));
+        Job running = store.get(job.id()).orElseThrow();
+        // a run that claimed the stage and then died (killed process, function timeout): never released
+        assertThat(store.claimStage(job.id(), new StageLease(running.attempt(), Stage.RENDER, "dead",
+                clock.instant(), clock.instant().plus(FunctionTimeouts.DEPLOYED.render()), null), clock.instant())).isTrue();
+        CountingWork render = new CountingWork(Stage.RENDER);
+
+        assertThat(runner.run(message(job, Stage.RENDER), render)).isEqualTo(StageRunner.Outcome.ALREADY_RUNNING);
+        clock.advance(FunctionTimeouts.DEPLOYED.render());
+        assertThat(runner.run(message(job, Stage.RENDER), render)).isEqualTo(StageRunner.Outcome.ADVANCED);
+        assertThat(render.calls).hasValue(1);
+    }
+
+    @Test
+    void aLeaseOfTheKilledPreviousProcess_isTakenOverAtOnce() {
+        Job job = queuedJob();
+        runner.run(message(job, Stage.PARSE), new CountingWork(Stage.PARSE));
+        assertThat(store.claimStage(job.id(), new StageLease(1, Stage.RENDER, "killed",
+                clock.instant(), clock.instant().plus(Duration.ofMinutes(3)), null), clock.instant())).isTrue();
+        clock.advance(Duration.ofSeconds(2));
+        StageRunner restarted = new StageRunner(transitions, queues, clock, Duration.ofDays(7),
+                new StageRunner.Leases(FunctionTimeouts.DEPLOYED, clock.instant()));
+
+        assertThat(restarted.run(message(job, Stage.RENDER), new CountingWork(Stage.RENDER)))
+                .isEqualTo(StageRunner.Outcome.ADVANCED);
     }
 
     @Test

@@ -458,4 +458,99 @@ public abstract class JobStoreContract {
         } while (cursor != null && ++pages < 100);
         return all;
     }
+
+    private StageLease lease(Job job, Stage stage, String holder, Duration ttl) {
+        return new StageLease(job.attempt(), stage, holder, now(), now().plus(ttl), null);
+    }
+
+    @Test
+    void claimStage_whileAnotherHolderIsLive_isRefused_andItsHolderMayRenew() {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+
+        assertThat(store.claimStage(job.id(), lease(job, Stage.RENDER, "first", Duration.ofMinutes(3)), now())).isTrue();
+        clock.advance(Duration.ofSeconds(30));
+
+        assertThat(store.claimStage(job.id(), lease(job, Stage.RENDER, "second", Duration.ofMinutes(3)), now())).isFalse();
+        assertThat(store.claimStage(job.id(), lease(job, Stage.RENDER, "first", Duration.ofMinutes(3)), now())).isTrue();
+        assertThat(store.get(job.id())).contains(job);
+    }
+
+    @Test
+    void claimStage_concurrently_hasExactlyOneWinner() throws Exception {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> claims = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String holder = "holder-" + i;
+                claims.add(pool.submit(() -> {
+                    go.await();
+                    return store.claimStage(job.id(), lease(job, Stage.PARSE, holder, Duration.ofMinutes(2)), now());
+                }));
+            }
+            go.countDown();
+            int won = 0;
+            for (Future<Boolean> claim : claims) {
+                won += claim.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(won).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void claimStage_afterTheLeaseLapsed_orWasReleased_isGranted() {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        assertThat(store.claimStage(job.id(), lease(job, Stage.RENDER, "crashed", Duration.ofMinutes(3)), now())).isTrue();
+
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(store.claimStage(job.id(), lease(job, Stage.RENDER, "redriven", Duration.ofMinutes(3)), now())).isTrue();
+        assertThat(store.claimStage(job.id(), lease(job, Stage.RENDER, "third", Duration.ofMinutes(3)), now())).isFalse();
+
+        store.releaseStage(job.id(), "someone-else");
+        assertThat(store.claimStage(job.id(), lease(job, Stage.RENDER, "third", Duration.ofMinutes(3)), now())).isFalse();
+        store.releaseStage(job.id(), "redriven");
+        assertThat(store.claimStage(job.id(), lease(job, Stage.RENDER, "third", Duration.ofMinutes(3)), now())).isTrue();
+    }
+
+    @Test
+    void claimStage_ofAnotherStageOrAttempt_ignoresTheOldLease() {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        assertThat(store.claimStage(job.id(), lease(job, Stage.RENDER, "render", Duration.ofMinutes(3)), now())).isTrue();
+
+        assertThat(store.claimStage(job.id(), lease(job, Stage.STORE, "store", Duration.ofMinutes(1)), now())).isTrue();
+        assertThat(store.claimStage(job.id(), new StageLease(2, Stage.STORE, "next-attempt", now(),
+                now().plusSeconds(60), null), now())).isTrue();
+    }
+
+    @Test
+    void claimStage_takesOverALeaseOfADeadProcess() {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        assertThat(store.claimStage(job.id(), lease(job, Stage.RENDER, "killed", Duration.ofMinutes(3)), now())).isTrue();
+        clock.advance(Duration.ofSeconds(5));
+        Instant restarted = now();
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(store.claimStage(job.id(), new StageLease(job.attempt(), Stage.RENDER, "after-restart", now(),
+                now().plusSeconds(180), restarted), now())).isTrue();
+        assertThat(store.claimStage(job.id(), new StageLease(job.attempt(), Stage.RENDER, "duplicate", now(),
+                now().plusSeconds(180), restarted), now())).isFalse();
+    }
+
+    @Test
+    void claimStage_ofAMissingOrExpiredJob_isNotFound_andReleaseIsQuiet() {
+        JobId missing = JobId.newId(now());
+        assertThatThrownBy(() -> store.claimStage(missing, new StageLease(1, Stage.PARSE, "h", now(),
+                now().plusSeconds(60), null), now())).isInstanceOf(JobNotFoundException.class);
+        store.releaseStage(missing, "h");
+
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        store.transition(job.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.CANCELLED, now())
+                .expiresAt(now().plusSeconds(10)).build());
+        clock.advance(Duration.ofSeconds(11));
+        assertThatThrownBy(() -> store.claimStage(job.id(), lease(job, Stage.PARSE, "h", Duration.ofMinutes(1)), now()))
+                .isInstanceOf(JobNotFoundException.class);
+    }
 }

@@ -11,6 +11,7 @@ import dev.docpipe.job.StaleTransitionException;
 import dev.docpipe.port.JobQuery;
 import dev.docpipe.port.JobStore;
 import dev.docpipe.port.Page;
+import dev.docpipe.port.StageLease;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -26,6 +27,7 @@ public final class InMemoryJobStore implements JobStore {
     private final Clock clock;
     private final Map<JobId, Job> jobs = new HashMap<>();
     private final Map<String, JobId> dedup = new HashMap<>();
+    private final Map<JobId, StageLease> leases = new HashMap<>();
 
     public InMemoryJobStore(Clock clock) {
         this.clock = clock;
@@ -70,6 +72,27 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
+    public synchronized boolean claimStage(JobId id, StageLease lease, Instant now) {
+        Optional.ofNullable(jobs.get(id)).filter(j -> !j.isExpired(now)).orElseThrow(() -> new JobNotFoundException(id));
+        StageLease held = leases.get(id);
+        boolean free = held == null || !held.key().equals(lease.key()) || !held.until().isAfter(now)
+                || held.holder().equals(lease.holder())
+                || lease.orphanedBefore() != null && held.takenAt().isBefore(lease.orphanedBefore());
+        if (free) {
+            leases.put(id, lease);
+        }
+        return free;
+    }
+
+    @Override
+    public synchronized void releaseStage(JobId id, String holder) {
+        StageLease held = leases.get(id);
+        if (held != null && held.holder().equals(holder)) {
+            leases.remove(id);
+        }
+    }
+
+    @Override
     public synchronized Page<Job> listByOwner(String owner, JobQuery q) {
         JobId after = Cursors.decode(q.cursor());
         List<Job> matching = live().stream()
@@ -108,6 +131,7 @@ public final class InMemoryJobStore implements JobStore {
     @Override
     public synchronized boolean delete(JobId id) {
         Job removed = jobs.remove(id);
+        leases.remove(id);
         if (removed != null) {
             dedup.remove(removed.dedupKey(), id);
         }

@@ -13,6 +13,7 @@ import dev.docpipe.adapter.sqs.SqsQueueSetup;
 import dev.docpipe.adapter.sqs.SqsStageQueues;
 import dev.docpipe.config.Components;
 import dev.docpipe.config.Config;
+import dev.docpipe.config.FunctionTimeouts;
 import dev.docpipe.config.QueueNames;
 import dev.docpipe.function.parse.ParseHandler;
 import dev.docpipe.function.render.RenderHandler;
@@ -75,7 +76,7 @@ public final class ColdStartFixture {
         SqsStandIn sqsStandIn = SqsStandIn.builder().port(0).start();
         SqsClient sqs = sqsStandIn.client();
         QueueNames names = new QueueNames(QueueNames.DEFAULT_PREFIX);
-        SqsQueueSetup.createAll(sqs, names, 5, Duration.ofMinutes(15));
+        SqsQueueSetup.createAll(sqs, names, 5, FunctionTimeouts.DEPLOYED);
         DynamoStandIn dynamoStandIn = DynamoStandIn.builder().port(0).build().start();
         DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(dynamoStandIn.endpoint()).region(Region.US_EAST_1)
                 .httpClient(UrlConnectionHttpClient.create())

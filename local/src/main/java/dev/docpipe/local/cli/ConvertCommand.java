@@ -1,5 +1,6 @@
 package dev.docpipe.local.cli;
 
+import dev.docpipe.config.FunctionTimeouts;
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.ErrorCode;
 import dev.docpipe.job.Job;
@@ -178,7 +179,7 @@ final class ConvertCommand {
     private int convert(ConvertOptions options, List<Inputs.InputFile> files, List<Doc> fileDocs, List<Doc> urlDocs,
                         long t0) {
         LocalPipeline.Options pipelineOptions = LocalPipeline.Options.inMemory(options.store(), options.redis())
-                .withRedrive(MAX_RECEIVES, Duration.ofSeconds(30));
+                .withRedrive(MAX_RECEIVES, FunctionTimeouts.DEPLOYED);
         try {
             pipeline = LocalPipeline.start(pipelineOptions);
         } finally {

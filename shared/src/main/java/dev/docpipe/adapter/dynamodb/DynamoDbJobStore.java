@@ -14,6 +14,7 @@ import dev.docpipe.job.StaleTransitionException;
 import dev.docpipe.port.JobQuery;
 import dev.docpipe.port.JobStore;
 import dev.docpipe.port.Page;
+import dev.docpipe.port.StageLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -285,6 +286,55 @@ public final class DynamoDbJobStore implements JobStore {
             return new JobNotFoundException(id);
         }
         return new StaleTransitionException(id, expectedStatus, expectedAttempt);
+    }
+
+    @Override
+    public boolean claimStage(JobId id, StageLease lease, Instant now) {
+        Expression e = new Expression();
+        e.condition("attribute_exists(pk)");
+        e.condition("(attribute_not_exists(" + e.name("expiresAtMs") + ") OR " + e.name("expiresAtMs") + " > "
+                + e.value(n(now.toEpochMilli())) + ")");
+        String free = "attribute_not_exists(" + e.name("leaseKey") + ") OR " + e.name("leaseKey") + " <> "
+                + e.value(s(lease.key())) + " OR " + e.name("leaseUntilMs") + " <= " + e.value(n(now.toEpochMilli()))
+                + " OR " + e.name("leaseHolder") + " = " + e.value(s(lease.holder()));
+        if (lease.orphanedBefore() != null) {
+            free += " OR " + e.name("leaseTakenMs") + " < " + e.value(n(lease.orphanedBefore().toEpochMilli()));
+        }
+        e.condition("(" + free + ")");
+        e.set("leaseKey", s(lease.key()));
+        e.set("leaseHolder", s(lease.holder()));
+        e.set("leaseTakenMs", n(lease.takenAt().toEpochMilli()));
+        e.set("leaseUntilMs", n(lease.until().toEpochMilli()));
+        return call(() -> {
+            try {
+                dynamo.updateItem(b -> b.tableName(table).key(JobItems.jobKey(id))
+                        .updateExpression(e.updateExpression()).conditionExpression(e.conditionExpression())
+                        .expressionAttributeNames(e.names()).expressionAttributeValues(e.values())
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                return true;
+            } catch (ConditionalCheckFailedException held) {
+                Map<String, AttributeValue> current = held.hasItem() ? held.item() : null;
+                if (current == null || current.isEmpty() || JobItems.isExpired(current, now)) {
+                    throw new JobNotFoundException(id);
+                }
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public void releaseStage(JobId id, String holder) {
+        call(() -> {
+            try {
+                dynamo.updateItem(b -> b.tableName(table).key(JobItems.jobKey(id))
+                        .updateExpression("REMOVE leaseKey, leaseHolder, leaseTakenMs, leaseUntilMs")
+                        .conditionExpression("leaseHolder = :h")
+                        .expressionAttributeValues(Map.of(":h", s(holder))));
+            } catch (ConditionalCheckFailedException notOurs) {
+                // gone, released already, or taken over after it lapsed
+            }
+            return null;
+        });
     }
 
     @Override

@@ -18,6 +18,7 @@ import dev.docpipe.job.StaleTransitionException;
 import dev.docpipe.port.JobQuery;
 import dev.docpipe.port.JobStore;
 import dev.docpipe.port.Page;
+import dev.docpipe.port.StageLease;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -351,6 +352,42 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         } catch (SQLException e) {
             throw PostgresErrors.translate(e);
         }
+    }
+
+    @Override
+    public boolean claimStage(JobId id, StageLease lease, Instant now) {
+        Instant at = now.truncatedTo(ChronoUnit.MICROS);
+        List<Object> params = new ArrayList<>(List.of(lease.key(), lease.holder(), lease.takenAt(), lease.until(),
+                id.value(), at, lease.key(), at, lease.holder()));
+        String orphaned = "";
+        if (lease.orphanedBefore() != null) {
+            orphaned = " OR lease_taken < ?";
+            params.add(lease.orphanedBefore());
+        }
+        try (Connection c = connection()) {
+            int claimed;
+            try (PreparedStatement ps = new Sql("UPDATE jobs SET lease_key = ?, lease_holder = ?, lease_taken = ?,"
+                    + " lease_until = ? WHERE id = ? AND " + LIVE + " AND (lease_key IS NULL OR lease_key <> ?"
+                    + " OR lease_until <= ? OR lease_holder = ?" + orphaned + ")", params).prepare(c)) {
+                claimed = ps.executeUpdate();
+            }
+            if (claimed == 1) {
+                return true;
+            }
+            if (selectOne(c, new Sql("SELECT " + JobRows.COLUMNS + " FROM jobs WHERE id = ? AND " + LIVE,
+                    List.of(id.value(), at))).isEmpty()) {
+                throw new JobNotFoundException(id);
+            }
+            return false;
+        } catch (SQLException e) {
+            throw PostgresErrors.translate(e);
+        }
+    }
+
+    @Override
+    public void releaseStage(JobId id, String holder) {
+        update(new Sql("UPDATE jobs SET lease_key = NULL, lease_holder = NULL, lease_taken = NULL, lease_until = NULL"
+                + " WHERE id = ? AND lease_holder = ?", List.of(id.value(), holder)));
     }
 
     /** Removes the row, expired or not; answers true only for a live job (an expired one is already gone for users). */

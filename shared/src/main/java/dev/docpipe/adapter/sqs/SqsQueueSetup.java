@@ -1,7 +1,9 @@
 package dev.docpipe.adapter.sqs;
 
+import dev.docpipe.config.FunctionTimeouts;
 import dev.docpipe.config.QueueNames;
 import dev.docpipe.config.QueueNames.QueuePair;
+import dev.docpipe.job.Stage;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -29,30 +31,36 @@ public final class SqsQueueSetup {
     }
 
     /**
-     * Creates every dead-letter queue and every work queue of {@code names.all()}; each work queue
-     * gets {@code visibilityTimeout} and a redrive policy to its dead-letter queue after
-     * {@code maxReceiveCount} receives. Idempotent: an existing queue is kept (with its messages)
-     * and its attributes are set to these values.
+     * Creates every dead-letter queue and every work queue of {@code names.all()}; each queue's
+     * visibility timeout is derived from its consumer's timeout ({@link FunctionTimeouts}: the stage
+     * function's for a stage queue, the ingest function's for ingest, the dead-letter function's for a
+     * dead-letter queue), and each work queue gets a redrive policy to its dead-letter queue after
+     * {@code maxReceiveCount} receives. Idempotent: an existing queue is kept (with its messages) and
+     * its attributes are set to these values.
      *
      * @return queue name → URL, dead-letter queues first, in creation order
      * @throws dev.docpipe.job.DocpipeException ({@code STORE_UNAVAILABLE}) when SQS fails
      */
     public static Map<String, String> createAll(SqsClient sqs, QueueNames names, int maxReceiveCount,
-                                                Duration visibilityTimeout) {
+                                                FunctionTimeouts timeouts) {
         Objects.requireNonNull(sqs, "sqs");
+        Objects.requireNonNull(timeouts, "timeouts");
         if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
             throw new IllegalArgumentException("maxReceiveCount must be 1..1000: " + maxReceiveCount);
         }
-        if (visibilityTimeout.isNegative() || visibilityTimeout.compareTo(Duration.ofHours(12)) > 0) {
-            throw new IllegalArgumentException("visibilityTimeout must be 0 s..12 h: " + visibilityTimeout);
+        Map<String, Duration> visibility = new LinkedHashMap<>();
+        visibility.put(names.ingest(), timeouts.ingestVisibility());
+        for (Stage stage : Stage.values()) {
+            names.byPriority(stage).forEach(q -> visibility.put(q, timeouts.visibility(stage)));
         }
-        String visibility = Long.toString(visibilityTimeout.toSeconds());
         try {
             Map<String, String> urls = new LinkedHashMap<>();
             Map<String, String> arns = new LinkedHashMap<>();
+            String deadLetterVisibility = seconds(timeouts.deadLetterVisibility());
             for (QueuePair pair : names.all()) {
                 if (!urls.containsKey(pair.deadLetter())) {
-                    String url = ensure(sqs, pair.deadLetter(), Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, visibility));
+                    String url = ensure(sqs, pair.deadLetter(),
+                            Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, deadLetterVisibility));
                     urls.put(pair.deadLetter(), url);
                     arns.put(pair.deadLetter(), arn(sqs, url));
                 }
@@ -61,13 +69,17 @@ public final class SqsQueueSetup {
                 String redrive = "{\"deadLetterTargetArn\":\"" + arns.get(pair.deadLetter())
                         + "\",\"maxReceiveCount\":" + maxReceiveCount + "}";
                 urls.put(pair.queue(), ensure(sqs, pair.queue(), Map.of(
-                        QueueAttributeName.VISIBILITY_TIMEOUT, visibility,
+                        QueueAttributeName.VISIBILITY_TIMEOUT, seconds(visibility.get(pair.queue())),
                         QueueAttributeName.REDRIVE_POLICY, redrive)));
             }
             return urls;
         } catch (SdkException e) {
             throw SqsStageQueues.unavailable(e);
         }
+    }
+
+    private static String seconds(Duration d) {
+        return Long.toString(d.toSeconds());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.docpipe.adapter.sqs;
 
 import dev.docpipe.adapter.json.StageMessageJson;
+import dev.docpipe.config.FunctionTimeouts;
 import dev.docpipe.config.QueueNames;
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.ErrorCode;
@@ -41,7 +42,7 @@ class SqsStageQueuesIT {
     void createAll_makesEveryWorkQueueWithARedrivePolicyToItsStagesDeadLetterQueue() {
         QueueNames names = freshNames();
 
-        Map<String, String> urls = SqsQueueSetup.createAll(sqs, names, 3, Duration.ofSeconds(42));
+        Map<String, String> urls = SqsQueueSetup.createAll(sqs, names, 3, FunctionTimeouts.uniform(Duration.ofSeconds(7)));
 
         List<String> expected = List.of("ingest-dlq", "parse-dlq", "render-dlq", "store-dlq", "ingest",
                 "parse-high", "parse-default", "parse-low", "render-high", "render-default", "render-low",
@@ -51,7 +52,7 @@ class SqsStageQueuesIT {
                 .containsExactlyInAnyOrderElementsOf(urls.values());
         for (QueueNames.QueuePair pair : names.all()) {
             Map<QueueAttributeName, String> a = attributes(urls.get(pair.queue()));
-            assertThat(a.get(QueueAttributeName.VISIBILITY_TIMEOUT)).isEqualTo("42");
+            assertThat(a.get(QueueAttributeName.VISIBILITY_TIMEOUT)).isEqualTo("42"); // 6 × 7 s
             assertThat(a.get(QueueAttributeName.REDRIVE_POLICY))
                     .contains("\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:" + pair.deadLetter() + "\"")
                     .containsPattern("\"maxReceiveCount\":\"?3\"?");
@@ -60,13 +61,32 @@ class SqsStageQueuesIT {
     }
 
     @Test
+    void createAll_derivesEachQueuesVisibilityFromItsConsumersTimeout() {
+        QueueNames names = freshNames();
+
+        Map<String, String> urls = SqsQueueSetup.createAll(sqs, names, 3, FunctionTimeouts.DEPLOYED);
+
+        assertThat(visibility(urls, names.ingest())).isEqualTo("360");
+        assertThat(visibility(urls, names.stage(Stage.PARSE, Priority.LOW))).isEqualTo("720");
+        for (Priority p : Priority.values()) {
+            assertThat(visibility(urls, names.stage(Stage.RENDER, p))).isEqualTo("1080");
+        }
+        assertThat(visibility(urls, names.stage(Stage.STORE, Priority.HIGH))).isEqualTo("360");
+        assertThat(visibility(urls, names.deadLetter(Stage.RENDER))).isEqualTo("360");
+    }
+
+    private static String visibility(Map<String, String> urls, String queue) {
+        return attributes(urls.get(queue)).get(QueueAttributeName.VISIBILITY_TIMEOUT);
+    }
+
+    @Test
     void createAll_isIdempotentAndKeepsMessages() {
         QueueNames names = freshNames();
-        Map<String, String> first = SqsQueueSetup.createAll(sqs, names, 3, Duration.ofSeconds(30));
+        Map<String, String> first = SqsQueueSetup.createAll(sqs, names, 3, FunctionTimeouts.uniform(Duration.ofSeconds(5)));
         SqsStageQueues queues = new SqsStageQueues(sqs, names);
         queues.send(message(Stage.PARSE, Priority.HIGH, "t"));
 
-        Map<String, String> second = SqsQueueSetup.createAll(sqs, names, 5, Duration.ofSeconds(60));
+        Map<String, String> second = SqsQueueSetup.createAll(sqs, names, 5, FunctionTimeouts.uniform(Duration.ofSeconds(10)));
 
         assertThat(second).isEqualTo(first);
         assertThat(sqs.listQueues(r -> r.queueNamePrefix(names.prefix())).queueUrls()).hasSize(14);
@@ -79,7 +99,7 @@ class SqsStageQueuesIT {
     @Test
     void send_routesByStageAndPriority() {
         QueueNames names = freshNames();
-        Map<String, String> urls = SqsQueueSetup.createAll(sqs, names, 3, Duration.ofSeconds(30));
+        Map<String, String> urls = SqsQueueSetup.createAll(sqs, names, 3, FunctionTimeouts.uniform(Duration.ofSeconds(5)));
         SqsStageQueues queues = new SqsStageQueues(sqs, names);
 
         for (Stage stage : Stage.values()) {
@@ -106,7 +126,7 @@ class SqsStageQueuesIT {
     @Test
     void send_withoutTraceId_omitsTheAttribute() {
         QueueNames names = freshNames();
-        Map<String, String> urls = SqsQueueSetup.createAll(sqs, names, 3, Duration.ofSeconds(30));
+        Map<String, String> urls = SqsQueueSetup.createAll(sqs, names, 3, FunctionTimeouts.uniform(Duration.ofSeconds(5)));
 
         new SqsStageQueues(sqs, names).send(message(Stage.RENDER, Priority.LOW, null));
 
@@ -118,7 +138,7 @@ class SqsStageQueuesIT {
     @Test
     void delayedSend_isNotVisibleBeforeTheDelay() {
         QueueNames names = freshNames();
-        Map<String, String> urls = SqsQueueSetup.createAll(sqs, names, 3, Duration.ofSeconds(30));
+        Map<String, String> urls = SqsQueueSetup.createAll(sqs, names, 3, FunctionTimeouts.uniform(Duration.ofSeconds(5)));
         String url = urls.get(names.stage(Stage.STORE, Priority.DEFAULT));
         StageMessage sent = message(Stage.STORE, Priority.DEFAULT, "t");
 
@@ -138,7 +158,7 @@ class SqsStageQueuesIT {
     @Test
     void depth_countsVisibleAndInFlightMessages() {
         QueueNames names = freshNames();
-        Map<String, String> urls = SqsQueueSetup.createAll(sqs, names, 3, Duration.ofSeconds(30));
+        Map<String, String> urls = SqsQueueSetup.createAll(sqs, names, 3, FunctionTimeouts.uniform(Duration.ofSeconds(5)));
         SqsStageQueues queues = new SqsStageQueues(sqs, names);
         queues.send(message(Stage.PARSE, Priority.LOW, "a"));
         queues.send(message(Stage.PARSE, Priority.LOW, "b"));

@@ -22,7 +22,12 @@ public final class RenderHandler implements RequestHandler<SQSEvent, SQSBatchRes
     }
 
     public RenderHandler(Components c) {
-        this(c.stageRunner(), new RenderService(c.blobs(), new WorkKeys(c.config().bucket()),
+        this(c, c.stageRunner());
+    }
+
+    /** With {@code runner}'s stage leases (local mode's differ: see {@code LocalPipeline}). */
+    public RenderHandler(Components c, StageRunner runner) {
+        this(runner, new RenderService(c.blobs(), new WorkKeys(c.config().bucket()),
                 new PdfRenderer(new RenderLimits(c.config().maxPages(), c.config().renderTimeout()))));
     }
 

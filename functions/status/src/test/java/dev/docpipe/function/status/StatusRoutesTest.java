@@ -23,6 +23,7 @@ import dev.docpipe.port.JobQuery;
 import dev.docpipe.port.JobStore;
 import dev.docpipe.port.Page;
 import dev.docpipe.port.QueueMonitor;
+import dev.docpipe.port.StageLease;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -338,6 +339,14 @@ class StatusRoutesTest {
 
             public int deleteExpired(int limit) {
                 return 0;
+            }
+
+            public boolean claimStage(JobId id, StageLease lease, Instant now) {
+                throw new UnsupportedOperationException();
+            }
+
+            public void releaseStage(JobId id, String holder) {
+                throw new UnsupportedOperationException();
             }
         };
     }

@@ -20,7 +20,12 @@ public final class StoreHandler implements RequestHandler<SQSEvent, SQSBatchResp
     }
 
     public StoreHandler(Components c) {
-        this(c.stageRunner(), new StoreService(c.blobs(), new WorkKeys(c.config().bucket())));
+        this(c, c.stageRunner());
+    }
+
+    /** With {@code runner}'s stage leases (local mode's differ: see {@code LocalPipeline}). */
+    public StoreHandler(Components c, StageRunner runner) {
+        this(runner, new StoreService(c.blobs(), new WorkKeys(c.config().bucket())));
     }
 
     public StoreHandler(StageRunner runner, StoreService service) {

@@ -7,6 +7,7 @@ import dev.docpipe.job.JobStatus;
 import dev.docpipe.port.JobQuery;
 import dev.docpipe.port.JobStore;
 import dev.docpipe.port.Page;
+import dev.docpipe.port.StageLease;
 
 import java.time.Instant;
 import java.util.List;
@@ -45,6 +46,16 @@ final class CountingJobStore implements JobStore {
     @Override
     public Job transition(JobId id, JobStatus expectedStatus, int expectedAttempt, JobChange change) {
         return delegate.transition(id, expectedStatus, expectedAttempt, change);
+    }
+
+    @Override
+    public boolean claimStage(JobId id, StageLease lease, Instant now) {
+        return delegate.claimStage(id, lease, now);
+    }
+
+    @Override
+    public void releaseStage(JobId id, String holder) {
+        delegate.releaseStage(id, holder);
     }
 
     @Override
