@@ -46,7 +46,23 @@ public final class ApiRoutes {
             new Route("/", Map.of("GET", Function.STATUS), false),
             new Route("/assets/{file}", Map.of("GET", Function.STATUS), false));
 
+    /** API Gateway's request payload limit: the most a submission (an inline document) may carry. */
+    public static final int MAX_PAYLOAD = 10 * 1024 * 1024;
+    /** What the other requests with a body (an upload's or a retry's few JSON fields) may carry. */
+    public static final int MAX_SMALL_PAYLOAD = 64 * 1024;
+
     private ApiRoutes() {
+    }
+
+    /**
+     * The largest request body {@code method} on {@code route} takes: 0 for every method without a body
+     * (GET, HEAD, DELETE and the unauthenticated routes), {@link #MAX_PAYLOAD} for a submission.
+     */
+    public static int bodyLimit(String method, Route route) {
+        if (!"POST".equals(method) && !"PUT".equals(method) && !"PATCH".equals(method)) {
+            return 0;
+        }
+        return route.resource().equals("/jobs") ? MAX_PAYLOAD : MAX_SMALL_PAYLOAD;
     }
 
     /**

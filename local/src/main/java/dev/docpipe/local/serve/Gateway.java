@@ -41,7 +41,14 @@ import java.util.function.Supplier;
  * of {@link ApiRoutes}, its {@code x-api-key} is checked where the resource requires one (missing or
  * unknown: {@code 403 {"message":"Forbidden"}}, as API Gateway answers), it becomes a proxy event
  * with {@code requestContext.identity.apiKeyId} set, the function's stream handler runs, and its
- * proxy response goes back out. Payloads over API Gateway's 10 MB limit get {@code 413}.
+ * proxy response goes back out.
+ *
+ * <p>Request bodies: every route has a limit ({@link ApiRoutes#bodyLimit}), enforced while reading
+ * (never more than the limit + 1 bytes are read). A route without a body (every GET, DELETE, the
+ * unauthenticated {@code /health}, {@code /}, {@code /assets/*} and the extras) refuses one before
+ * reading anything: {@code 413 {"message":…,"code":"body_not_allowed"}}; a body over the limit (declared
+ * by {@code Content-Length} before reading, or found while reading a chunked one) gets
+ * {@code 413 {"message":"Request Too Long","code":"payload_too_large"}}.
  *
  * <p>Paths that are not API resources can be answered in-process by {@link #extra(String, Supplier)}
  * (for example {@code /metrics}); they need no key.
@@ -49,8 +56,8 @@ import java.util.function.Supplier;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** API Gateway's request payload limit. */
-    static final int MAX_PAYLOAD = 10 * 1024 * 1024;
+    static final String BODY_NOT_ALLOWED = "body_not_allowed";
+    static final String PAYLOAD_TOO_LARGE = "payload_too_large";
     static final String STAGE = "local";
 
     /** A plain response for the in-process extras. */
@@ -115,6 +122,9 @@ public final class Gateway implements AutoCloseable {
         String path = ex.getRequestURI().getRawPath();
         Supplier<Plain> extra = extras.get(path);
         if (extra != null) {
+            if (hasBody(ex)) {
+                return bodyNotAllowed(ex, requestId);
+            }
             Plain p = extra.get();
             return send(ex, p.status(), Map.of("Content-Type", p.contentType(), "Cache-Control", "no-store"),
                     p.body().getBytes(StandardCharsets.UTF_8));
@@ -128,9 +138,13 @@ public final class Gateway implements AutoCloseable {
         if (match.route().keyRequired() && key == null) {
             return gatewayError(ex, 403, "Forbidden", "ForbiddenException", requestId);
         }
-        byte[] body = readBody(ex.getRequestBody());
+        int limit = ApiRoutes.bodyLimit(method, match.route());
+        if (limit == 0 && hasBody(ex)) {
+            return bodyNotAllowed(ex, requestId);
+        }
+        byte[] body = declaredLength(ex) > limit ? null : readBody(ex.getRequestBody(), limit);
         if (body == null) {
-            return gatewayError(ex, 413, "Request Too Long", "RequestTooLongException", requestId);
+            return gatewayError(ex, 413, "Request Too Long", "RequestTooLongException", PAYLOAD_TOO_LARGE, requestId);
         }
         ObjectNode event = event(ex, method, match, key, body, requestId);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -245,7 +259,16 @@ public final class Gateway implements AutoCloseable {
 
     private static int gatewayError(HttpExchange ex, int status, String message, String type, String requestId)
             throws IOException {
+        return gatewayError(ex, status, message, type, null, requestId);
+    }
+
+    /** API Gateway's error shape; {@code code}, when given, is the stable code of a refused body. */
+    private static int gatewayError(HttpExchange ex, int status, String message, String type, String code,
+                                    String requestId) throws IOException {
         ObjectNode body = JSON.createObjectNode().put("message", message);
+        if (code != null) {
+            body.put("code", code);
+        }
         return send(ex, status, Map.of("Content-Type", "application/json", "x-amzn-ErrorType", type,
                 "x-amzn-RequestId", requestId), JSON.writeValueAsBytes(body));
     }
@@ -262,14 +285,42 @@ public final class Gateway implements AutoCloseable {
         return status;
     }
 
-    /** The body, or null when it is over {@link #MAX_PAYLOAD}. */
-    private static byte[] readBody(InputStream in) throws IOException {
-        byte[] bytes = in.readNBytes(MAX_PAYLOAD + 1);
-        if (bytes.length > MAX_PAYLOAD) {
-            in.skip(Long.MAX_VALUE);
-            return null;
+    private static int bodyNotAllowed(HttpExchange ex, String requestId) throws IOException {
+        return gatewayError(ex, 413, "This resource takes no request body", "RequestTooLongException", BODY_NOT_ALLOWED,
+                requestId);
+    }
+
+    /** Whether the request announces a body (a non-zero length, or chunks): known before reading it. */
+    private static boolean hasBody(HttpExchange ex) {
+        return declaredLength(ex) != 0;
+    }
+
+    /**
+     * The {@code Content-Length}: 0 when there is none and no chunks, -1 for chunks (their length is
+     * known only by reading), {@link Long#MAX_VALUE} for a value that is no length.
+     */
+    private static long declaredLength(HttpExchange ex) {
+        Headers h = ex.getRequestHeaders();
+        String encoding = h.getFirst("Transfer-Encoding");
+        if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim())) {
+            return -1;
         }
-        return bytes;
+        String length = h.getFirst("Content-Length");
+        if (length == null || length.isBlank()) {
+            return 0;
+        }
+        try {
+            long n = Long.parseLong(length.trim());
+            return n < 0 ? Long.MAX_VALUE : n;
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** The body, or null when it is over {@code limit}: at most {@code limit + 1} bytes are read. */
+    private static byte[] readBody(InputStream in, int limit) throws IOException {
+        byte[] bytes = in.readNBytes(limit + 1);
+        return bytes.length > limit ? null : bytes;
     }
 
     private static boolean isText(String contentType) {

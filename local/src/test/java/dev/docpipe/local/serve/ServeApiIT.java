@@ -11,9 +11,13 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -91,6 +95,58 @@ class ServeApiIT {
         HttpResponse<String> r = serve.post("/jobs", key, "{\"content\":\"" + "a".repeat(10 * 1024 * 1024) + "\"}");
 
         assertThat(r.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void routesWithoutABody_refuseOneBeforeReadingIt() throws Exception {
+        for (String path : List.of("/health", "/", "/assets/app.js", "/metrics")) {
+            // 10 MB announced, nothing sent: a gateway that read the body would wait for it
+            String head = rawRequest("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10485760\r\n\r\n");
+            assertThat(head).as(path).startsWith("HTTP/1.1 413").contains("\"code\":\"body_not_allowed\"");
+        }
+        String chunked = rawRequest("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n");
+        assertThat(chunked).startsWith("HTTP/1.1 413").contains("\"code\":\"body_not_allowed\"");
+        String delete = rawRequest("DELETE /jobs/01a21225-d900-70ef-a754-d618b4ed4c31 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "x-api-key: " + key + "\r\nContent-Length: 5000000\r\n\r\n");
+        assertThat(delete).startsWith("HTTP/1.1 413").contains("\"code\":\"body_not_allowed\"");
+        assertThat(serve.get("/health", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBodyOverItsRoutesLimit_isRefusedWhileReading() throws Exception {
+        String announced = rawRequest("POST /jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " + key
+                + "\r\nContent-Type: application/json\r\nContent-Length: 10485761\r\n\r\n");
+        assertThat(announced).startsWith("HTTP/1.1 413").contains("\"code\":\"payload_too_large\"");
+
+        String big = "{\"filename\":\"" + "a".repeat(70 * 1024) + "\"}";
+        HttpResponse<String> upload = ServeProcess.HTTP.send(HttpRequest.newBuilder(serve.api("/uploads"))
+                .timeout(Duration.ofSeconds(30)).header("x-api-key", key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
+                        big.getBytes(StandardCharsets.UTF_8)))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(upload.statusCode()).isEqualTo(413);
+        assertThat(ServeProcess.json(upload).path("code").asText()).isEqualTo("payload_too_large");
+    }
+
+    /** Sends {@code request} as written and returns what comes back within 10 s (the connection is then closed). */
+    private static String rawRequest(String request) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", serve.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder got = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline && !got.toString().contains("}")) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                got.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+            }
+            return got.toString();
+        }
     }
 
     @Test
