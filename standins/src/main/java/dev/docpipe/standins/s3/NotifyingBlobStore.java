@@ -10,12 +10,15 @@ import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 import java.io.InputStream;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The s3proxy blob store with S3 event notifications added: after each successful write that
@@ -23,11 +26,18 @@ import java.util.Objects;
  * {@link Rule} matching the bucket and key prefix hears about it. s3proxy 4 routes exactly these
  * three operations through {@code putBlob}, {@code copyBlob} and {@code completeMultipartUpload};
  * the store's own internal writes (parts, copies inside the store) do not pass through this wrapper.
+ *
+ * <p>It also hides s3proxy's write-in-progress files from listings: the NIO2 stores write an object to
+ * {@code <key>-<random UUID>} and then rename it to {@code <key>}, so while a write runs (or after a
+ * crash interrupted one) that file would be listed as an object. See {@link #isPartialWrite(String)}.
  */
 final class NotifyingBlobStore extends ForwardingBlobStore {
     private static final Logger LOG = LoggerFactory.getLogger(NotifyingBlobStore.class);
     /** s3proxy writes placeholder objects with this prefix for some back ends; never user data. */
     private static final String S3PROXY_STUB_PREFIX = ".s3proxy-mpu-stub-";
+    /** s3proxy's name for an object being written: the key, a dash, a random (version 4) UUID. */
+    private static final Pattern PARTIAL_WRITE = Pattern.compile(
+            ".+-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
     /** A notification configuration: objects created in {@code bucket} with keys starting with {@code prefix}. */
     record Rule(String bucket, String prefix, UploadListener listener) {
@@ -71,6 +81,26 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
         created(upload.containerName(), upload.blobName(),
                 S3EventNotifications.OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD);
         return response;
+    }
+
+    /**
+     * Whether {@code name} (a key or a file name) has the form of s3proxy's write-in-progress file. A key
+     * a client chose in that form is hidden too (and removed at the next start): docpipe's own keys
+     * never end in a dash and a random UUID.
+     */
+    static boolean isPartialWrite(String name) {
+        return PARTIAL_WRITE.matcher(name).matches();
+    }
+
+    @Override
+    public ListObjectsV2Response list(ListObjectsV2Request request) {
+        ListObjectsV2Response response = super.list(request);
+        if (!response.hasContents() || response.contents().stream().noneMatch(o -> isPartialWrite(o.key()))) {
+            return response;
+        }
+        var complete = response.contents().stream().filter(o -> !isPartialWrite(o.key())).toList();
+        return response.toBuilder().contents(complete).keyCount(complete.size()
+                + (response.hasCommonPrefixes() ? response.commonPrefixes().size() : 0)).build();
     }
 
     private void created(String bucket, String key, String eventName) {

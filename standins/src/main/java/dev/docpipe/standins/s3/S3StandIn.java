@@ -139,10 +139,30 @@ public final class S3StandIn implements AutoCloseable {
         }
         try {
             Files.createDirectories(dataDirectory);
+            removePartialWrites(dataDirectory);
         } catch (IOException e) {
             throw new UncheckedIOException("could not create S3 data directory " + dataDirectory, e);
         }
         return new FilesystemNio2BlobStore(dataDirectory.toAbsolutePath().toString());
+    }
+
+    /**
+     * Deletes what writes interrupted by a crash left in {@code directory}: s3proxy writes each object to
+     * a file named after its key, a dash and a random UUID, and renames it when complete.
+     */
+    static int removePartialWrites(Path directory) throws IOException {
+        List<Path> partial;
+        try (var files = Files.walk(directory)) {
+            partial = files.filter(Files::isRegularFile)
+                    .filter(f -> NotifyingBlobStore.isPartialWrite(f.getFileName().toString())).toList();
+        }
+        for (Path f : partial) {
+            Files.deleteIfExists(f);
+        }
+        if (!partial.isEmpty()) {
+            LOG.info("removed {} partial object write(s) an interrupted run left in {}", partial.size(), directory);
+        }
+        return partial.size();
     }
 
     private static void awaitStarted(S3Proxy server) throws InterruptedException {

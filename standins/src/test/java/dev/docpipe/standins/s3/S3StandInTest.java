@@ -19,11 +19,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,6 +34,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -264,6 +267,27 @@ class S3StandInTest {
             assertThat(object.response().contentType()).isEqualTo("text/plain");
             assertThat(object.response().metadata()).containsEntry("owner", "k1");
             assertThat(object.response().eTag()).isEqualTo("\"" + md5Hex(body) + "\"");
+        }
+    }
+
+    @Test
+    void aWriteInterruptedByACrash_isNeverListed_andIsRemovedAtTheNextStart(@TempDir Path data) throws Exception {
+        try (S3StandIn first = S3StandIn.builder().dataDirectory(data).build().start();
+             S3Client c = first.newClient()) {
+            first.createBucket("durable");
+            c.putObject(b -> b.bucket("durable").key("pdf/done.pdf"), RequestBody.fromString("%PDF complete"));
+        }
+        // what s3proxy leaves when the process dies while it writes pdf/job.pdf: its temporary file
+        Path partial = data.resolve("durable/pdf/job.pdf-" + UUID.randomUUID());
+        Files.write(partial, new byte[0]);
+        Path listedWhileRunning = data.resolve("durable/pdf/other.pdf-" + UUID.randomUUID());
+
+        try (S3StandIn second = S3StandIn.builder().dataDirectory(data).build().start();
+             S3Client c = second.newClient()) {
+            assertThat(Files.exists(partial)).as("removed at start").isFalse();
+            Files.write(listedWhileRunning, "half".getBytes(StandardCharsets.UTF_8)); // a write in progress
+            assertThat(c.listObjectsV2(b -> b.bucket("durable").prefix("pdf/")).contents())
+                    .extracting(S3Object::key).containsExactly("pdf/done.pdf");
         }
     }
 
