@@ -78,6 +78,7 @@ final class ServeCommand {
             pipeline = LocalPipeline.start(LocalPipeline.Options.inMemory(options.store(), options.redis())
                     .withSettings(settings()).withSweepInterval(options.sweepInterval()).persistentIn(data, s3Port));
             directory.recordChildren();
+            directory.restrict(); // what the stand-ins and the log created at start
             if (directory.uncleanStop()) {
                 Sweeper.Report r = pipeline.recover(startedAt);
                 out.printf("docpipe serve: the last run did not stop cleanly; %d unfinished job%s re-driven%n",

@@ -9,13 +9,21 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The data directory of {@code serve}: held with an exclusive file lock on {@code <dir>/lock} for as
@@ -25,6 +33,13 @@ import java.util.Optional;
  * <p>The embedded PostgreSQL and redis-server are child processes: a SIGKILLed parent leaves them
  * running. Their pids and command lines are written to {@code <dir>/processes}; the next start,
  * holding the lock, stops the ones still alive before it starts its own.
+ *
+ * <p>Everything in it is the owner's only: the directory is made {@code 0700} when it is locked, so
+ * nothing under it can be reached by another user, and every directory and file under it loses its
+ * group and other permission bits ({@code 0700}/{@code 0600}) when it is locked, once the stand-ins
+ * have created their files ({@link #restrict()}), and at a clean stop. Files the stand-ins create while
+ * serve runs (new S3 objects, say) carry the process's umask until the next stop or start, inside the
+ * owner-only directory.
  */
 public final class DataDirectory implements AutoCloseable {
     static final String LOCK = "lock";
@@ -60,9 +75,10 @@ public final class DataDirectory implements AutoCloseable {
         this.uncleanStop = uncleanStop;
     }
 
-    /** Creates the directory if needed and locks it. */
+    /** Creates the directory if needed (owner-only), locks it, and makes what is in it owner-only. */
     public static DataDirectory lock(Path path) throws IOException, LockedException {
         Files.createDirectories(path);
+        ownerOnly(path);
         FileChannel channel = FileChannel.open(path.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         FileLock lock;
@@ -82,7 +98,66 @@ public final class DataDirectory implements AutoCloseable {
         Path running = path.resolve(RUNNING);
         boolean unclean = Files.exists(running);
         Files.writeString(running, "pid " + ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
-        return new DataDirectory(path, channel, lock, unclean);
+        DataDirectory directory = new DataDirectory(path, channel, lock, unclean);
+        directory.restrict();
+        return directory;
+    }
+
+    /**
+     * Removes the group and other permission bits of the directory and of everything under it
+     * (symbolic links are not followed). Idempotent; cheap next to a start.
+     *
+     * @return how many entries changed
+     */
+    public int restrict() throws IOException {
+        int[] changed = {0};
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                changed[0] += ownerOnly(dir) ? 1 : 0;
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile()) {
+                    changed[0] += ownerOnly(file) ? 1 : 0;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                // removed while walking (a stand-in's temporary file): nothing to restrict
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return changed[0];
+    }
+
+    /** Drops the group and other bits of {@code p}; whether it had any. */
+    private static boolean ownerOnly(Path p) throws IOException {
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
+            return false;
+        }
+        Set<PosixFilePermission> owner = EnumSet.noneOf(PosixFilePermission.class);
+        for (PosixFilePermission bit : permissions) {
+            if (bit.name().startsWith("OWNER_")) {
+                owner.add(bit);
+            }
+        }
+        if (owner.equals(permissions)) {
+            return false;
+        }
+        try {
+            Files.setPosixFilePermissions(p, owner);
+        } catch (NoSuchFileException gone) {
+            return false;
+        }
+        return true;
     }
 
     private static String holder(FileChannel channel) {
@@ -184,6 +259,7 @@ public final class DataDirectory implements AutoCloseable {
     @Override
     public void close() {
         try {
+            restrict();
             Files.deleteIfExists(path.resolve(PROCESSES));
             Files.deleteIfExists(path.resolve(RUNNING));
             lock.release();

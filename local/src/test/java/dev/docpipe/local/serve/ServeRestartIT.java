@@ -9,16 +9,19 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +41,7 @@ class ServeRestartIT {
     void sigkillWhileJobsAreInFlight_thenRestart_all40JobsCompleteWithExactlyOnePdfEach() throws Exception {
         try (ServeProcess serve = new ServeProcess(tmp.resolve("data"), tmp.resolve("serve.out"), List.of())) {
             serve.start();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(serve.data))).isEqualTo("rwx------");
             String key = serve.key();
             for (int i = 0; i < HTTP_JOBS; i++) {
                 HttpResponse<String> r = serve.post("/jobs", key,
@@ -97,6 +101,32 @@ class ServeRestartIT {
 
             assertThat(serve.stop()).as("SIGTERM stops it cleanly").isZero();
             assertThat(Files.exists(serve.data.resolve("running"))).as("a clean stop removes the marker").isFalse();
+            assertOwnerOnly(serve.data);
+        }
+    }
+
+    /** The data directory and everything in it (journal, serve.log, SQS database, objects …) is 0700/0600. */
+    static void assertOwnerOnly(Path data) throws IOException {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+        List<String> open;
+        try (Stream<Path> all = Files.walk(data)) {
+            open = all.filter(p -> !Files.isSymbolicLink(p)).filter(p -> {
+                try {
+                    return Files.getPosixFilePermissions(p).stream().anyMatch(bit -> !bit.name().startsWith("OWNER_"));
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).map(p -> data.relativize(p) + " " + permissions(p)).toList();
+        }
+        assertThat(open).as("entries others may read").isEmpty();
+        assertThat(Files.exists(data.resolve("serve.log"))).isTrue();
+    }
+
+    private static String permissions(Path p) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        } catch (IOException e) {
+            return "?";
         }
     }
 
