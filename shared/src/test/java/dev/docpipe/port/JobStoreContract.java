@@ -91,6 +91,26 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void createIfAbsent_ofAJobThatAlreadyExistsUnderItsOwnId_isNotCreatedAndReturnsTheStoredState() {
+        // a pre-signed upload registered again (the sweeper's scan after a restart): same id, same dedup key
+        Job first = Jobs.queued("alice", now());
+        store.createIfAbsent(first);
+        store.transition(first.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now()).stage(Stage.PARSE).build());
+        Job completed = store.transition(first.id(), JobStatus.RUNNING, 1, JobChange.to(JobStatus.COMPLETED, now())
+                .result(new JobResult("s3://b/pdf/" + first.id().value() + ".pdf", 1, 10))
+                .expiresAt(now().plus(Duration.ofDays(30))).build());
+        clock.advance(Duration.ofMinutes(5));
+        Job again = Job.newQueued(first.id(), first.owner(), first.source(), first.filename(), first.format(),
+                first.priority(), first.options(), first.dedupKey(), first.createdAt(), now());
+
+        JobStore.CreateResult result = store.createIfAbsent(again);
+
+        assertThat(result.created()).isFalse();
+        assertThat(result.job()).isEqualTo(completed);
+        assertThat(store.get(first.id())).contains(completed);
+    }
+
+    @Test
     void createIfAbsent_32ThreadsPerKeyFor20Keys_exactlyOneJobPerKeyAndEveryCallerLearnsIt() throws Exception {
         int threads = 32;
         int keys = 20;

@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.time.Clock;
@@ -41,6 +42,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import static dev.docpipe.adapter.dynamodb.JobItems.n;
@@ -59,6 +63,12 @@ import static dev.docpipe.adapter.dynamodb.JobItems.s;
  *       with an expiry, or a new attempt) the dedup item's TTL is updated in the same transaction, so
  *       the dedup item never outlives or undercuts its job.</li>
  *   <li>Expired items are filtered on every read: DynamoDB deletes them only eventually.</li>
+ *   <li>Conflicts: a cancelled transaction is judged reason by reason. Only {@code ConditionalCheckFailed}
+ *       is an answer (stale, not found, or the key's holder); {@code TransactionConflict},
+ *       {@code ThrottlingError} and the like are transient, as is a plain write's
+ *       {@code TransactionConflictException} (which the SDK does not retry): the write is tried again with
+ *       backoff, {@value #MAX_CONFLICT_ROUNDS} times in all, then reported as
+ *       {@link ErrorCode#STORE_UNAVAILABLE}.</li>
  * </ul>
  */
 public final class DynamoDbJobStore implements JobStore {
@@ -66,6 +76,12 @@ public final class DynamoDbJobStore implements JobStore {
     public static final int ACTIVE_SHARDS = 8;
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbJobStore.class);
     private static final int MAX_CREATE_ROUNDS = 8;
+    static final int MAX_CONFLICT_ROUNDS = 5;
+    private static final String CONDITION_FAILED = "ConditionalCheckFailed";
+    private static final String NONE = "None";
+    /** Cancellation reasons that say "nothing was decided, try again". */
+    private static final Set<String> TRANSIENT_REASONS = Set.of("TransactionConflict", "ThrottlingError",
+            "ProvisionedThroughputExceeded", "RequestLimitExceeded");
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -120,22 +136,25 @@ public final class DynamoDbJobStore implements JobStore {
             dedupPut.conditionExpression("jobId = :old").expressionAttributeValues(Map.of(":old", s(previousHolder.value())));
         }
         try {
-            dynamo.transactWriteItems(b -> b.transactItems(
+            // one token per transaction, repeated by the SDK's own retries: if a reply is lost after the
+            // transaction went through, DynamoDB answers the retry with success instead of a cancellation
+            dynamo.transactWriteItems(b -> b.clientRequestToken(UUID.randomUUID().toString()).transactItems(
                     TransactWriteItem.builder().put(dedupPut.build()).build(),
                     TransactWriteItem.builder().put(p -> p.tableName(table).item(JobItems.toItem(job, ACTIVE_SHARDS))
                             .conditionExpression("attribute_not_exists(pk)")).build()));
             return new CreateAttempt(true, null);
         } catch (TransactionCanceledException e) {
             // a failed condition or a conflicting concurrent transaction: whoever holds the key now wins
-            CancellationReason dedupReason = e.cancellationReasons().get(0);
-            Map<String, AttributeValue> holder = "ConditionalCheckFailed".equals(dedupReason.code()) && dedupReason.hasItem()
+            CancellationReason dedupReason = reason(e, 0);
+            Map<String, AttributeValue> holder = CONDITION_FAILED.equals(dedupReason.code()) && dedupReason.hasItem()
                     ? dedupReason.item() : readDedup(job.dedupKey());
             if (holder == null || !holder.containsKey("jobId")) {
                 return new CreateAttempt(false, null);
             }
-            JobId holderId = new JobId(holder.get("jobId").s());
-            // our own id: an earlier try of this very transaction went through (an SDK retry after a lost reply)
-            return new CreateAttempt(holderId.equals(job.id()), holderId.equals(job.id()) ? null : holderId);
+            // The holder may carry this job's own id: the same job registered before (a pre-signed upload found
+            // again by the sweeper, or by its event and the sweeper at once). That is an existing job, never a
+            // creation: a retry of this very transaction after a lost reply succeeds through its token instead.
+            return new CreateAttempt(false, new JobId(holder.get("jobId").s()));
         }
     }
 
@@ -166,7 +185,7 @@ public final class DynamoDbJobStore implements JobStore {
         }
         boolean newAttempt = expectedStatus.startsNewAttempt(change.status());
         Expression e = updateFor(id, expectedStatus, expectedAttempt, change, newAttempt);
-        return call(() -> {
+        return call(() -> retryingConflicts(() -> {
             if (newAttempt || change.expiresAt() != null) {
                 return transitionWithDedupExpiry(id, expectedStatus, expectedAttempt, change, newAttempt, e);
             }
@@ -183,7 +202,7 @@ public final class DynamoDbJobStore implements JobStore {
             } catch (ConditionalCheckFailedException failed) {
                 throw rejection(id, expectedStatus, expectedAttempt, failed.hasItem() ? failed.item() : null);
             }
-        });
+        }));
     }
 
     private Job transitionWithDedupExpiry(JobId id, JobStatus expectedStatus, int expectedAttempt, JobChange change,
@@ -212,12 +231,16 @@ public final class DynamoDbJobStore implements JobStore {
                             .expressionAttributeNames(dedupNames).expressionAttributeValues(dedupValues)
                             .build()).build()));
         } catch (TransactionCanceledException cancelled) {
-            CancellationReason jobReason = cancelled.cancellationReasons().get(0);
-            if (!"None".equals(jobReason.code())) {
+            CancellationReason jobReason = reason(cancelled, 0);
+            CancellationReason dedupReason = reason(cancelled, 1);
+            if (CONDITION_FAILED.equals(jobReason.code())) {
                 throw rejection(id, expectedStatus, expectedAttempt, jobReason.hasItem() ? jobReason.item() : null);
             }
-            // the dedup item no longer points at this job (taken over after expiry): the job is gone for users
-            throw new JobNotFoundException(id);
+            if (NONE.equals(jobReason.code()) && CONDITION_FAILED.equals(dedupReason.code())) {
+                // the dedup item no longer points at this job (taken over after expiry): the job is gone for users
+                throw new JobNotFoundException(id);
+            }
+            throw new Conflict(cancelled, jobReason.code() + ", " + dedupReason.code());
         }
         LOG.debug("job {} moved {} -> {} with retention update", id, expectedStatus, change.status());
         return getConsistent(id).orElseThrow(() -> new JobNotFoundException(id));
@@ -466,9 +489,67 @@ public final class DynamoDbJobStore implements JobStore {
         return 0;
     }
 
+    /** The reason of the {@code index}th action; a missing one reads as {@code None}. */
+    private static CancellationReason reason(TransactionCanceledException e, int index) {
+        List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
+        return index < reasons.size() && reasons.get(index).code() != null ? reasons.get(index)
+                : CancellationReason.builder().code(NONE).build();
+    }
+
+    /** A write that decided nothing (a conflicting transaction, throttling): worth trying again. */
+    private static final class Conflict extends RuntimeException {
+        private final String reasons;
+
+        Conflict(Throwable cause, String reasons) {
+            super(reasons, cause, false, false);
+            this.reasons = reasons;
+        }
+
+        /** Cancellation reasons with a code this store does not know are not retried. */
+        boolean isTransient() {
+            return TRANSIENT_REASONS.stream().anyMatch(reasons::contains) || getCause() instanceof TransactionConflictException;
+        }
+    }
+
+    /**
+     * Runs a conditional write, again after a backoff while it meets a conflict or throttling that decided
+     * nothing; {@link ErrorCode#STORE_UNAVAILABLE} once {@link #MAX_CONFLICT_ROUNDS} tries have failed.
+     */
+    private static <T> T retryingConflicts(Supplier<T> write) {
+        Conflict last = null;
+        for (int round = 0; round < MAX_CONFLICT_ROUNDS; round++) {
+            if (round > 0) {
+                conflictBackOff(round);
+            }
+            try {
+                return write.get();
+            } catch (TransactionConflictException e) {
+                last = new Conflict(e, "TransactionConflict");
+            } catch (Conflict e) {
+                if (!e.isTransient()) {
+                    throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE,
+                            "job store cancelled the write [" + e.reasons + "]", null, e.getCause());
+                }
+                last = e;
+            }
+            LOG.debug("job store write met a conflict [{}], round {}", last.reasons, round + 1);
+        }
+        throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE, "job store write kept conflicting ["
+                + last.reasons + "] after " + MAX_CONFLICT_ROUNDS + " tries", null, last.getCause());
+    }
+
+    /** Exponential backoff with full jitter: up to 25, 50, 100, 200 ms. */
+    private static void conflictBackOff(int round) {
+        sleep(ThreadLocalRandom.current().nextLong(1, (25L << (round - 1)) + 1));
+    }
+
     private static void backOff(int round) {
+        sleep(Math.min(50, 2L << round));
+    }
+
+    private static void sleep(long millis) {
         try {
-            Thread.sleep(Math.min(50, 2L << round));
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE, "interrupted", null, e);
