@@ -308,7 +308,7 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
      * Orders the states of one job: attempt, then phase (queued, running in each stage, finished), then the
      * update time. Fixed width, so Redis compares it as a string.
      */
-    static String version(Job job) {
+    public static String version(Job job) {
         int phase = switch (job.status()) {
             case QUEUED -> 0;
             case RUNNING -> 1 + job.stage().rank();
