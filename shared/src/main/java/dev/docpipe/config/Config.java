@@ -18,6 +18,8 @@ import java.util.Optional;
  *   <tr><td>DOCPIPE_DATABASE_POOL_SIZE</td><td>2</td><td>connections per JVM</td></tr>
  *   <tr><td>DOCPIPE_REDIS_URL</td><td>(none: no fast path)</td><td>{@code redis://} or {@code rediss://} URI</td></tr>
  *   <tr><td>DOCPIPE_REDIS_TIMEOUT_MS</td><td>100</td><td>per-command timeout before falling back to the store</td></tr>
+ *   <tr><td>DOCPIPE_STATUS_CACHE_KEY</td><td>(none: a random key per process)</td><td>secret (at least 32
+ *       characters) that signs cached jobs, the same for every function; Redis never sees it</td></tr>
  *   <tr><td>DOCPIPE_RETENTION_DAYS</td><td>30</td><td>days a finished job is kept</td></tr>
  *   <tr><td>DOCPIPE_DEDUP_TTL_SECONDS</td><td>86400</td><td>lifetime of a dedup claim in the fast path</td></tr>
  *   <tr><td>DOCPIPE_STATUS_CACHE_TTL_SECONDS</td><td>3600</td><td>lifetime of a cached job status</td></tr>
@@ -38,6 +40,7 @@ public record Config(
         int databasePoolSize,
         String redisUrl,
         Duration redisTimeout,
+        String statusCacheKey,
         Duration retention,
         Duration dedupTtl,
         Duration statusCacheTtl,
@@ -68,10 +71,15 @@ public record Config(
         if (redis != null && !(redis.startsWith("redis://") || redis.startsWith("rediss://"))) {
             throw new ConfigException("DOCPIPE_REDIS_URL must start with redis:// or rediss://");
         }
+        String cacheKey = r.optional("DOCPIPE_STATUS_CACHE_KEY");
+        if (cacheKey != null && cacheKey.length() < 32) {
+            throw new ConfigException("DOCPIPE_STATUS_CACHE_KEY must have at least 32 characters");
+        }
         return new Config(kind, table, dbUrl,
                 r.integer("DOCPIPE_DATABASE_POOL_SIZE", 2, 1, 200),
                 redis,
                 Duration.ofMillis(r.integer("DOCPIPE_REDIS_TIMEOUT_MS", 100, 1, 10_000)),
+                cacheKey,
                 Duration.ofDays(r.integer("DOCPIPE_RETENTION_DAYS", 30, 1, 3650)),
                 Duration.ofSeconds(r.integer("DOCPIPE_DEDUP_TTL_SECONDS", 86_400, 1, 31_536_000)),
                 Duration.ofSeconds(r.integer("DOCPIPE_STATUS_CACHE_TTL_SECONDS", 3_600, 1, 31_536_000)),
@@ -93,6 +101,11 @@ public record Config(
         return Optional.ofNullable(redisUrl);
     }
 
+    /** The secret that signs cached jobs, if configured. */
+    public Optional<byte[]> statusCacheKeyBytes() {
+        return Optional.ofNullable(statusCacheKey).map(k -> k.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Secrets (passwords in URLs) masked. */
     @Override
     public String toString() {
@@ -102,6 +115,7 @@ public record Config(
                 + ", databasePoolSize=" + databasePoolSize
                 + ", redisUrl=" + mask(redisUrl)
                 + ", redisTimeout=" + redisTimeout
+                + ", statusCacheKey=" + (statusCacheKey == null ? null : "****")
                 + ", retention=" + retention
                 + ", dedupTtl=" + dedupTtl
                 + ", statusCacheTtl=" + statusCacheTtl

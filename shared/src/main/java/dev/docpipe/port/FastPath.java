@@ -21,9 +21,13 @@ public interface FastPath {
 
     void forgetDedup(String dedupKey);
 
-    /** The cached job, if cached and reachable. */
+    /**
+     * The cached job, if cached, reachable and written by docpipe: an entry anyone else wrote or changed
+     * (whoever can write to the cache) is a miss, so callers may trust its owner and fields as the store's.
+     */
     Optional<Job> cachedJob(JobId id);
 
+    /** Caches {@code job} unless the cache holds a newer state of it (attempt, then progress, then update time). */
     void cacheJob(Job job, Duration ttl);
 
     void evictJob(JobId id);

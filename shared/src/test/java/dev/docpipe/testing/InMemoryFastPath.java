@@ -1,5 +1,6 @@
 package dev.docpipe.testing;
 
+import dev.docpipe.adapter.redis.RedisFastPath;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobId;
 import dev.docpipe.port.FastPath;
@@ -58,7 +59,9 @@ public final class InMemoryFastPath implements FastPath {
     @Override
     public void cacheJob(Job job, Duration ttl) {
         if (!down) {
-            jobs.put(job.id(), job);
+            // as in Redis: never replaces a newer state of the job
+            jobs.merge(job.id(), job, (cached, next) ->
+                    RedisFastPath.version(cached).compareTo(RedisFastPath.version(next)) > 0 ? cached : next);
         }
     }
 

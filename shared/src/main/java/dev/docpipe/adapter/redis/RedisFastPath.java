@@ -9,6 +9,7 @@ import dev.docpipe.port.Metrics;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -21,8 +22,15 @@ import io.lettuce.core.resource.DefaultClientResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,9 +47,21 @@ import java.util.concurrent.atomic.LongAdder;
  * <ul>
  *   <li>{@code docpipe:dedup:<dedupKey>} → the job id (string) that owns the dedup key, with the TTL
  *       the caller gives ({@code SET NX PX} to claim, {@code SET PX} to remember, {@code DEL} to forget);</li>
- *   <li>{@code docpipe:job:<jobId>} → {@link JobJson#write(Job)} of the job, with the caller's TTL
- *       (write-through status cache).</li>
+ *   <li>{@code docpipe:job:<jobId>} → {@code <version>|<mac>|<job JSON>} ({@link JobJson#write(Job)}), with the
+ *       caller's TTL (write-through status cache).</li>
  * </ul>
+ *
+ * <h2>The status cache is no authority</h2>
+ * Whoever can write to Redis must not be able to change what the API tells a tenant. Every cached job is
+ * signed (HMAC-SHA256 with a key Redis never sees: {@code DOCPIPE_STATUS_CACHE_KEY}, or a random key of
+ * this process when none is configured); an entry that fails the check, or is the JSON of another job, is a
+ * miss and is deleted, and the caller reads the store. A signed entry can only be replaced by an entry
+ * of the same job, so the owner a cache hit shows is the one the store had.
+ *
+ * <p>Writes only move forward: the version ({@code attempt, phase, updatedAt}: queued before running
+ * before finished, stages in order, a new attempt after everything of the one before) is compared by a Lua
+ * script in Redis, which keeps the entry if it holds a newer state. A reader that warms the cache with
+ * what it read a moment ago can therefore never put a state older than the one a writer cached since.
  *
  * <h2>Never the source of truth, never in the way</h2>
  * One lettuce {@link RedisClient} and one connection per instance (build one per JVM). Commands fail at
@@ -76,6 +96,14 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
 
     static final String DEDUP_PREFIX = "docpipe:dedup:";
     static final String JOB_PREFIX = "docpipe:job:";
+    /** Sets KEYS[1] to ARGV[2] with TTL ARGV[3] ms unless it holds a newer version than ARGV[1]; 1 if set. */
+    static final String CACHE_FORWARD = """
+            local current = redis.call('GET', KEYS[1])
+            local version = current and string.match(current, '^(%d+)|')
+            if version and #version == #ARGV[1] and version > ARGV[1] then return 0 end
+            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+            return 1""";
+    private static final String MAC_ALGORITHM = "HmacSHA256";
     static final long CONNECT_TIMEOUT_MS = 500;
     static final long CONNECT_RETRY_MS = 1000;
     static final long MAX_RECONNECT_DELAY_MS = 1000;
@@ -92,6 +120,8 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
     private final Logger log;
     private final String target;
     private final Metrics metrics;
+    private final SecretKeySpec cacheKey;
+    private final boolean sharedCacheKey;
 
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -124,9 +154,21 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
         return connect(redisUri, commandTimeout, Metrics.none());
     }
 
-    /** Like {@link #connect(String, Duration)}, counting hits, misses and fallbacks in {@code metrics}. */
+    /**
+     * Like {@link #connect(String, Duration)}, counting hits, misses and fallbacks in {@code metrics}; cached
+     * jobs are signed with a random key of this process (only this process can read them back).
+     */
     public static RedisFastPath connect(String redisUri, Duration commandTimeout, Metrics metrics) {
-        return new RedisFastPath(redisUri, commandTimeout, Clock.systemUTC(), DEFAULT_LOG_INTERVAL, LOG, metrics);
+        return connect(redisUri, commandTimeout, metrics, null);
+    }
+
+    /**
+     * @param cacheKey the key that signs cached jobs, shared by every process that reads what the others
+     *                 cache (at least 32 bytes); null for a random key of this process
+     */
+    public static RedisFastPath connect(String redisUri, Duration commandTimeout, Metrics metrics, byte[] cacheKey) {
+        return new RedisFastPath(redisUri, commandTimeout, Clock.systemUTC(), DEFAULT_LOG_INTERVAL, LOG, metrics,
+                cacheKey);
     }
 
     /** For tests: the clock and interval of the degradation log. */
@@ -140,7 +182,22 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
 
     RedisFastPath(String redisUri, Duration commandTimeout, Clock clock, Duration logInterval, Logger log,
                   Metrics metrics) {
+        this(redisUri, commandTimeout, clock, logInterval, log, metrics, null);
+    }
+
+    RedisFastPath(String redisUri, Duration commandTimeout, Clock clock, Duration logInterval, Logger log,
+                  Metrics metrics, byte[] cacheKey) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        if (cacheKey != null && cacheKey.length < 32) {
+            throw new IllegalArgumentException("the status cache key must have at least 32 bytes");
+        }
+        this.sharedCacheKey = cacheKey != null;
+        byte[] key = cacheKey;
+        if (key == null) {
+            key = new byte[32];
+            new SecureRandom().nextBytes(key);
+        }
+        this.cacheKey = new SecretKeySpec(key, MAC_ALGORITHM);
         Objects.requireNonNull(redisUri, "redisUri");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(logInterval, "logInterval");
@@ -222,10 +279,13 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
             if (json == null) {
                 return used(misses, STATUS, Optional.empty());
             }
-            Optional<Job> job = parse(json, id);
+            Optional<Job> job = verify(json, id);
             if (job.isEmpty()) {
                 redis.del(key);
-                log.warn("job {}: deleted corrupt status cache entry ({} chars)", id, json.length());
+                // with a per-process key, another process's entry is expected to fail the check
+                log.atLevel(sharedCacheKey ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.DEBUG)
+                        .log("job {}: deleted a status cache entry that is corrupt or not signed by us ({} chars)",
+                                id, json.length());
                 return used(misses, STATUS, job);
             }
             return used(hits, STATUS, job);
@@ -237,9 +297,50 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
     @Override
     public void cacheJob(Job job, Duration ttl) {
         String key = JOB_PREFIX + Objects.requireNonNull(job, "job").id().value();
-        String json = JobJson.write(job);
-        long px = millis(ttl);
-        write(redis -> redis.set(key, json, SetArgs.Builder.px(px)));
+        String version = version(job);
+        String signed = version + "|" + JobJson.write(job);
+        String value = version + "|" + mac(signed) + "|" + signed.substring(version.length() + 1);
+        String px = Long.toString(millis(ttl));
+        write(redis -> redis.eval(CACHE_FORWARD, ScriptOutputType.INTEGER, new String[]{key}, version, value, px));
+    }
+
+    /**
+     * Orders the states of one job: attempt, then phase (queued, running in each stage, finished), then the
+     * update time. Fixed width, so Redis compares it as a string.
+     */
+    public static String version(Job job) {
+        int phase = switch (job.status()) {
+            case QUEUED -> 0;
+            case RUNNING -> 1 + job.stage().rank();
+            case COMPLETED, FAILED, CANCELLED -> 9;
+        };
+        return String.format("%010d%02d%013d", job.attempt(), phase, job.updatedAt().toEpochMilli());
+    }
+
+    private String mac(String signed) {
+        try {
+            Mac mac = Mac.getInstance(MAC_ALGORITHM);
+            mac.init(cacheKey);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    /** The job of a cache entry that is signed by our key, of job {@code expected}, at the version it claims. */
+    private Optional<Job> verify(String value, JobId expected) {
+        int first = value.indexOf('|');
+        int second = first < 0 ? -1 : value.indexOf('|', first + 1);
+        if (second < 0) {
+            return Optional.empty();
+        }
+        String version = value.substring(0, first);
+        String signed = version + value.substring(second);
+        byte[] claimed = value.substring(first + 1, second).getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(claimed, mac(signed).getBytes(StandardCharsets.US_ASCII))) {
+            return Optional.empty();
+        }
+        return parse(value.substring(second + 1), expected).filter(job -> version(job).equals(version));
     }
 
     @Override

@@ -189,6 +189,67 @@ class RedisFastPathIT {
     }
 
     @Test
+    void cachedJob_whoseOwnerOrResultLocationWasRewrittenInRedis_isAMissAndIsDeleted() {
+        Instant t0 = Instant.now();
+        Job job = Jobs.queued("victim", t0)
+                .apply(JobChange.to(JobStatus.RUNNING, t0.plusMillis(1)).stage(Stage.PARSE).build())
+                .apply(JobChange.to(JobStatus.COMPLETED, t0.plusMillis(2))
+                        .result(new JobResult("s3://docpipe/pdf/x.pdf", 1, 10)).build());
+        String key = "docpipe:job:" + job.id();
+        List<String> rewrites = List.of("\"owner\":\"victim\"|\"owner\":\"attacker\"",
+                "s3://docpipe/pdf/x.pdf|s3://docpipe/uploads/victim/secret.html",
+                "\"status\":\"COMPLETED\"|\"status\":\"CANCELLED\"");
+        for (String rewrite : rewrites) {
+            String[] fromTo = rewrite.split("\\|");
+            fastPath.cacheJob(job, TTL);
+            String value = raw.get(key);
+            assertThat(value).as(rewrite).contains(fromTo[0]);
+
+            raw.set(key, value.replace(fromTo[0], fromTo[1]));
+
+            assertThat(fastPath.cachedJob(job.id())).as(rewrite).isEmpty();
+            assertThat(raw.exists(key)).as(rewrite).isZero();
+        }
+    }
+
+    @Test
+    void cachedJob_signedByAnotherProcessesKey_isAMiss_andASharedKeyReadsWhatAnotherProcessCached() {
+        byte[] shared = "a-status-cache-key-of-at-least-32-bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Job job = Jobs.queued("owner-1", Instant.now());
+        try (RedisFastPath writer = RedisFastPath.connect(RedisStandIn.shared().uri(), TIMEOUT,
+                     dev.docpipe.port.Metrics.none(), shared);
+             RedisFastPath reader = RedisFastPath.connect(RedisStandIn.shared().uri(), TIMEOUT,
+                     dev.docpipe.port.Metrics.none(), shared.clone())) {
+            writer.cacheJob(job, TTL);
+            assertThat(reader.cachedJob(job.id())).contains(job);
+
+            fastPath.cacheJob(job, TTL); // this process's own random key
+            assertThat(reader.cachedJob(job.id())).isEmpty();
+        }
+    }
+
+    @Test
+    void cacheJob_neverReplacesANewerStateOfTheSameJob() {
+        Instant t0 = Instant.now();
+        Job queued = Jobs.queued("owner-1", t0);
+        Job running = queued.apply(JobChange.to(JobStatus.RUNNING, t0.plusMillis(5)).stage(Stage.RENDER).build());
+        Job completed = running.apply(JobChange.to(JobStatus.COMPLETED, t0.plusMillis(6)).stage(Stage.STORE)
+                .result(new JobResult("s3://docpipe/pdf/" + queued.id() + ".pdf", 1, 10)).build());
+
+        fastPath.cacheJob(completed, TTL);
+        fastPath.cacheJob(running, TTL); // a reader warming the cache with what it read just before
+        fastPath.cacheJob(queued, TTL);
+        assertThat(fastPath.cachedJob(queued.id())).contains(completed);
+
+        Job failed = queued.apply(JobChange.to(JobStatus.FAILED, t0.plusMillis(7))
+                .error(new JobError(ErrorCode.RENDER_TIMEOUT, "slow")).build());
+        Job retried = failed.apply(JobChange.to(JobStatus.QUEUED, t0.plusMillis(8)).build());
+        fastPath.cacheJob(retried, TTL);
+        assertThat(fastPath.cachedJob(queued.id())).as("a new attempt is newer than any state of the last")
+                .contains(retried);
+    }
+
+    @Test
     void corruptDedupValue_isUnavailable_andIsDeleted_soTheNextClaimWins() {
         String key = dedupKey();
         raw.set("docpipe:dedup:" + key, "garbage");

@@ -7,6 +7,7 @@ import dev.docpipe.job.ErrorCode;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobId;
 import dev.docpipe.job.JobStatus;
+import dev.docpipe.pipeline.WorkKeys;
 import dev.docpipe.port.BlobRef;
 import dev.docpipe.port.Blobs;
 import dev.docpipe.port.FastPath;
@@ -34,7 +35,9 @@ import java.util.function.Supplier;
  * caller's history and counts, global queue depths, and the reachability of every dependency.
  *
  * <p>Tenancy: every job is checked against the caller, wherever it was read from; another owner's
- * job is indistinguishable from an unknown one ({@link ErrorCode#NOT_FOUND}).
+ * job is indistinguishable from an unknown one ({@link ErrorCode#NOT_FOUND}). A cached job counts only
+ * if its signature holds (the fast path checks it), and the download URL is signed for the key the job id
+ * names ({@code pdf/<id>.pdf}), never for a location read from a job record.
  */
 public final class StatusService {
     /** How long a download URL stays valid. */
@@ -162,7 +165,7 @@ public final class StatusService {
         if (job.status() != JobStatus.COMPLETED || job.result() == null) {
             return null;
         }
-        return blobs.presignGet(BlobRef.parse(job.result().pdfLocation()), DOWNLOAD_URL_EXPIRY);
+        return blobs.presignGet(new WorkKeys(bucket).publishedPdf(job.id()), DOWNLOAD_URL_EXPIRY);
     }
 
     private String redis() {

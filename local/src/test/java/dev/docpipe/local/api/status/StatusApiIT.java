@@ -15,6 +15,8 @@ import dev.docpipe.local.api.OpenApiSpec;
 import dev.docpipe.local.api.status.StatusEvents.Response;
 import dev.docpipe.port.BlobRef;
 import dev.docpipe.port.JobQuery;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.junit.jupiter.api.AfterAll;
@@ -276,6 +278,52 @@ class StatusApiIT {
         assertThat(delete.status()).isEqualTo(405);
         assertThat(delete.errorCode()).isEqualTo("method_not_allowed");
         assertThat(delete.headers().path("Allow").asText()).isEqualTo("GET");
+    }
+
+    @Test
+    @Order(10)
+    void getJob_whoseCachedOwnerWasRewrittenInRedis_staysNotFoundForTheOtherTenant() {
+        String bobs = bobJob.id().value();
+        assertThat(call("get-job-other-owner.json", bobs, "/jobs/{id}").status()).isEqualTo(200); // warms the cache
+
+        rewriteCached(bobs, "\"owner\":\"" + BOB + "\"", "\"owner\":\"" + ALICE + "\"");
+
+        Response alice = call("get-job.json", bobs, "/jobs/{id}");
+        assertThat(alice.status()).isEqualTo(404);
+        assertThat(alice.body().toString()).doesNotContain(bobs);
+        assertThat(call("get-job-other-owner.json", bobs, "/jobs/{id}").status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(10)
+    void getJob_whoseCachedResultLocationWasRewrittenInRedis_stillDownloadsItsOwnPdf() throws Exception {
+        Job job = aliceHigh.get(2);
+        assertThat(call("get-job.json", job.id().value(), "/jobs/{id}").status()).isEqualTo(200); // warms the cache
+        String bobsUpload = "s3://" + LocalPipeline.BUCKET + "/uploads/high/" + BOB + "/bob.html";
+
+        rewriteCached(job.id().value(), "\"resultLocation\":\"[^\"]*\"", "\"resultLocation\":\"" + bobsUpload + "\"");
+
+        Response r = call("get-job.json", job.id().value(), "/jobs/{id}");
+        assertThat(r.status()).isEqualTo(200);
+        String url = r.body().path("result").path("downloadUrl").asText();
+        assertThat(URI.create(url).getPath()).endsWith("/pdf/" + job.id().value() + ".pdf");
+        HttpResponse<byte[]> download = get(url);
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(new String(download.body(), 0, 5, StandardCharsets.ISO_8859_1)).isEqualTo("%PDF-");
+    }
+
+    /** What an attacker with write access to Redis does: edits a cached job in place, keeping its TTL. */
+    private void rewriteCached(String jobId, String regex, String replacement) {
+        RedisClient client = RedisClient.create(pipeline.redis().uri());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            String key = "docpipe:job:" + jobId;
+            String value = connection.sync().get(key);
+            assertThat(value).as("the cached entry of %s", jobId).isNotNull().containsPattern(regex);
+            connection.sync().set(key, value.replaceAll(regex, java.util.regex.Matcher.quoteReplacement(replacement)),
+                    io.lettuce.core.SetArgs.Builder.keepttl());
+        } finally {
+            client.shutdown();
+        }
     }
 
     @Test
