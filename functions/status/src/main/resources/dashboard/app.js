@@ -140,7 +140,17 @@
   }
 
   function documentName(job) {
-    return job.filename || job.url || (job.source === 'inline' ? 'pasted ' + (job.format || 'content') : job.source);
+    return visibleControls(job.filename || job.url
+      || (job.source === 'inline' ? 'pasted ' + (job.format || 'content') : job.source));
+  }
+
+  // Bidi and other invisible format controls (U+202E turns "gnp.exe" into "exe.png" on screen), and any
+  // control character, are shown as their code point: a name reads as what it is, not as it renders.
+  const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+  function visibleControls(text) {
+    return String(text).replace(INVISIBLE,
+      (c) => '\u27e8U+' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0') + '\u27e9');
   }
 
   function statusCell(job) {
@@ -554,7 +564,7 @@
     download.hidden = !url;
     if (url) {
       download.href = url;
-      download.setAttribute('download', (job.filename || job.id).replace(/\.[^.]*$/, '') + '.pdf');
+      download.setAttribute('download', (job.filename || job.id).replace(INVISIBLE, '').replace(/\.[^.]*$/, '') + '.pdf');
     } else {
       download.removeAttribute('href');
     }

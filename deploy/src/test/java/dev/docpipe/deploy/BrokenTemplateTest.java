@@ -30,6 +30,23 @@ class BrokenTemplateTest {
     }
 
     @Test
+    void aBucketPolicyThatLetsAnotherFunctionWriteAPrefix_orGuardsTooLittle_isCaught() throws IOException {
+        Template extraWriter = edited("aws:PrincipalArn: [!GetAtt StoreFunctionRole.Arn]",
+                "aws:PrincipalArn: [!GetAtt StoreFunctionRole.Arn, !GetAtt StatusFunctionRole.Arn]");
+        assertThat(TemplateChecks.bucketWrites(extraWriter.resolveDefaults())).containsExactly(
+                "pdf/*: the bucket policy lets [arn:aws:iam::123456789012:role/StatusFunctionRole,"
+                        + " arn:aws:iam::123456789012:role/StoreFunctionRole] put, the functions that do are"
+                        + " [arn:aws:iam::123456789012:role/StoreFunctionRole]");
+
+        Template unguarded = edited("- Sid: InlineOnlyBySubmit\n            Effect: Deny",
+                "- Sid: InlineOnlyBySubmit\n            Effect: Allow");
+        assertThat(TemplateChecks.bucketWrites(unguarded.resolveDefaults())).containsExactly(
+                "inline/*: written by [arn:aws:iam::123456789012:role/SubmitFunctionRole] but the bucket policy lets"
+                        + " anyone else put there",
+                "guarded prefixes [aliases/, pdf/, uploads/, work/] are not [aliases/, inline/, pdf/, uploads/, work/]");
+    }
+
+    @Test
     void aQueueWithoutItsDeadLetterQueue_isCaught() {
         Template t = fresh();
         props(t, "ParseHighQueue").remove("RedrivePolicy");

@@ -175,6 +175,12 @@ final class Template {
         }
 
         String attribute(String logicalId, String attribute) {
+            String generatedRoleOf = logicalId.endsWith("Role") ? logicalId.substring(0, logicalId.length() - 4) : null;
+            if (generatedRoleOf != null && attribute.equals("Arn") && !template.resources().containsKey(logicalId)
+                    && functions().contains(generatedRoleOf) && !function(generatedRoleOf).containsKey("Role")) {
+                // SAM generates <Function>Role for a function without a Role of its own
+                return "arn:aws:iam::" + account + ":role/" + logicalId;
+            }
             String name = name(logicalId);
             String type = String.valueOf(template.resource(logicalId).get("Type"));
             return switch (type + "." + attribute) {

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static dev.docpipe.deploy.Template.list;
@@ -343,6 +344,84 @@ final class TemplateChecks {
                     problems.add(fn + ": grants more than it needs: " + pair);
                 }
             }
+        }
+        return problems;
+    }
+
+    /** The prefixes whose writes the bucket policy keeps to the functions that write them. */
+    static final Set<String> GUARDED_PREFIXES = Set.of("uploads/", "inline/", "work/", "pdf/", "aliases/");
+
+    /**
+     * The bucket policy's {@code s3:PutObject} denials equal the function grant table: for each prefix a
+     * function puts to, one statement denies every principal but the roles of exactly those functions;
+     * no other prefix is guarded, and the guarded ones are {@link #GUARDED_PREFIXES}.
+     */
+    static List<String> bucketWrites(Template.Resolved t) {
+        List<String> problems = new ArrayList<>();
+        String bucket = t.name(t.template.ofType("AWS::S3::Bucket").get(0));
+        String objects = "arn:aws:s3:::" + bucket + "/";
+        String table = t.template.ofType("AWS::DynamoDB::Table").stream().filter(t::exists)
+                .map(id -> t.attribute(id, "Arn")).findFirst().orElse(null);
+        String prefix = t.environment(t.functions().get(0)).get(SqsStageQueues.PREFIX_VARIABLE);
+        Map<String, Set<String>> grants = FunctionGrants.expected(bucket, table, new QueueNames(prefix),
+                name -> "arn:aws:sqs:" + t.region + ":" + t.account + ":" + name);
+        Map<String, Set<String>> writers = new TreeMap<>();
+        grants.forEach((fn, pairs) -> {
+            for (String pair : pairs) {
+                String put = FunctionGrants.pair("s3:PutObject", objects);
+                if (pair.startsWith(put)) {
+                    writers.computeIfAbsent(pair.substring(put.length()), k -> new TreeSet<>())
+                            .add(t.attribute(fn + "Role", "Arn"));
+                }
+            }
+        });
+        Map<String, Set<String>> denied = new TreeMap<>();
+        for (String policyId : t.template.ofType("AWS::S3::BucketPolicy")) {
+            Map<String, Object> document = map(t.properties(policyId).get("PolicyDocument"));
+            for (Object s : list(document.get("Statement"))) {
+                Map<String, Object> statement = map(s);
+                if (!"Deny".equals(statement.get("Effect")) || !asList(statement.get("Action")).contains("s3:PutObject")) {
+                    continue;
+                }
+                String sid = String.valueOf(statement.get("Sid"));
+                if (!"*".equals(statement.get("Principal"))) {
+                    problems.add(sid + ": denies " + statement.get("Principal") + ", not every principal ('*')");
+                }
+                Map<String, Object> condition = map(statement.get("Condition"));
+                Map<String, Object> notArn = condition == null ? null : map(condition.get("ArnNotEquals"));
+                if (condition == null || condition.size() != 1 || notArn == null || notArn.size() != 1
+                        || !notArn.containsKey("aws:PrincipalArn")) {
+                    problems.add(sid + ": its only condition must be ArnNotEquals on aws:PrincipalArn, not " + condition);
+                    continue;
+                }
+                Set<String> exempt = new TreeSet<>();
+                asList(notArn.get("aws:PrincipalArn")).forEach(arn -> exempt.add(String.valueOf(arn)));
+                for (Object resource : asList(statement.get("Resource"))) {
+                    String r = String.valueOf(resource);
+                    if (!r.startsWith(objects)) {
+                        problems.add(sid + ": resource " + r + " is not in the documents bucket");
+                        continue;
+                    }
+                    if (denied.put(r.substring(objects.length()), exempt) != null) {
+                        problems.add(sid + ": " + r + " is denied twice");
+                    }
+                }
+            }
+        }
+        writers.forEach((resource, roles) -> {
+            if (!denied.containsKey(resource)) {
+                problems.add(resource + ": written by " + roles + " but the bucket policy lets anyone else put there");
+            } else if (!denied.get(resource).equals(roles)) {
+                problems.add(resource + ": the bucket policy lets " + denied.get(resource) + " put, the functions that do are "
+                        + roles);
+            }
+        });
+        denied.keySet().stream().filter(r -> !writers.containsKey(r))
+                .forEach(r -> problems.add(r + ": guarded by the bucket policy but no function writes it"));
+        Set<String> guarded = new TreeSet<>();
+        denied.keySet().forEach(r -> guarded.add(r.endsWith("*") ? r.substring(0, r.length() - 1) : r));
+        if (!guarded.equals(new TreeSet<>(GUARDED_PREFIXES))) {
+            problems.add("guarded prefixes " + guarded + " are not " + new TreeSet<>(GUARDED_PREFIXES));
         }
         return problems;
     }

@@ -39,6 +39,7 @@ class TemplateTest {
         assertThat(TemplateChecks.queues(t)).as("queues").isEmpty();
         assertThat(TemplateChecks.sqsEvents(t)).as("SQS events").isEmpty();
         assertThat(TemplateChecks.policies(t)).as("policies").isEmpty();
+        assertThat(TemplateChecks.bucketWrites(t)).as("bucket writes").isEmpty();
         assertThat(TemplateChecks.timeouts(t)).as("timeouts").isEmpty();
     }
 

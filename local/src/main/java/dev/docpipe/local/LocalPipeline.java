@@ -99,27 +99,33 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     /**
-     * How to run it. {@code dataDirectory} null keeps everything in memory; {@code s3Port} 0 takes any
-     * free port (a fixed one keeps endpoints and pre-signed URLs valid across restarts).
+     * How to run it. {@code dataDirectory} null keeps everything in memory; {@code s3Port} and
+     * {@code sqsPort} 0 take any free port (a fixed one keeps endpoints, queue URLs and pre-signed URLs
+     * valid across restarts).
      */
     public record Options(Path dataDirectory, Config.StoreKind store, boolean redis, int maxReceiveCount,
                           FunctionTimeouts timeouts, Duration sweepInterval, Map<String, String> settings,
-                          int renderWorkers, Hooks hooks, int s3Port) {
+                          int renderWorkers, Hooks hooks, int s3Port, int sqsPort) {
         /** The deployed functions' timeouts: each queue's visibility is derived from them as in AWS. */
         public static Options inMemory(Config.StoreKind store, boolean redis) {
             return new Options(null, store, redis, 5, FunctionTimeouts.DEPLOYED, Duration.ofSeconds(30), Map.of(), 2,
-                    Hooks.none(), 0);
+                    Hooks.none(), 0, 0);
         }
 
         /** State under {@code directory} (S3 objects, queues and messages, the job store) survives a restart. */
         public Options persistentIn(Path directory, int fixedS3Port) {
+            return persistentIn(directory, fixedS3Port, sqsPort);
+        }
+
+        /** As {@link #persistentIn(Path, int)}, with the SQS endpoint on {@code fixedSqsPort} too. */
+        public Options persistentIn(Path directory, int fixedS3Port, int fixedSqsPort) {
             return new Options(directory, store, redis, maxReceiveCount, timeouts, sweepInterval, settings,
-                    renderWorkers, hooks, fixedS3Port);
+                    renderWorkers, hooks, fixedS3Port, fixedSqsPort);
         }
 
         public Options withSettings(Map<String, String> more) {
             return new Options(dataDirectory, store, redis, maxReceiveCount, timeouts, sweepInterval, more,
-                    renderWorkers, hooks, s3Port);
+                    renderWorkers, hooks, s3Port, sqsPort);
         }
 
         /**
@@ -129,17 +135,17 @@ public final class LocalPipeline implements AutoCloseable {
          */
         public Options withRedrive(int receives, FunctionTimeouts functionTimeouts) {
             return new Options(dataDirectory, store, redis, receives, functionTimeouts, sweepInterval, settings,
-                    renderWorkers, hooks, s3Port);
+                    renderWorkers, hooks, s3Port, sqsPort);
         }
 
         public Options withSweepInterval(Duration interval) {
             return new Options(dataDirectory, store, redis, maxReceiveCount, timeouts, interval, settings,
-                    renderWorkers, hooks, s3Port);
+                    renderWorkers, hooks, s3Port, sqsPort);
         }
 
         public Options withHooks(Hooks value) {
             return new Options(dataDirectory, store, redis, maxReceiveCount, timeouts, sweepInterval, settings,
-                    renderWorkers, value, s3Port);
+                    renderWorkers, value, s3Port, sqsPort);
         }
     }
 
@@ -174,7 +180,7 @@ public final class LocalPipeline implements AutoCloseable {
         Instant bootedAt = Instant.now();
         Path data = o.dataDirectory();
         S3StandIn.Builder s3Builder = S3StandIn.builder().port(o.s3Port());
-        SqsStandIn.Builder sqsBuilder = SqsStandIn.builder().port(0);
+        SqsStandIn.Builder sqsBuilder = SqsStandIn.builder().port(o.sqsPort());
         if (data != null) {
             s3Builder.dataDirectory(data.resolve("s3"));
             sqsBuilder.dataDirectory(data.resolve("sqs"));

@@ -19,6 +19,15 @@ public class DocpipeException extends RuntimeException {
         return code;
     }
 
+    /**
+     * Whether a later attempt may succeed without the input changing: the code's
+     * {@link ErrorCode#isTransient()} unless the exception knows better (a fetch of a host that does not
+     * exist has a transient code, yet retrying it only burns attempts).
+     */
+    public boolean isTransient() {
+        return code.isTransient();
+    }
+
     /** The request field the error is about, or null. */
     public String field() {
         return field;

@@ -14,6 +14,10 @@ public record JobId(String value) implements Comparable<JobId> {
     private static final Pattern FORM =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The earliest creation time an id can encode: its time field counts milliseconds from the epoch. */
+    public static final Instant EARLIEST = Instant.EPOCH;
+    /** The latest creation time a time-range query accepts (the id's 48-bit field reaches year 10889). */
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
     public JobId {
         Objects.requireNonNull(value, "value");
@@ -36,9 +40,21 @@ public record JobId(String value) implements Comparable<JobId> {
         return value != null && FORM.matcher(value).matches();
     }
 
-    /** The smallest id a job created at {@code time} can have: a lower bound for time-range queries. */
+    /**
+     * The smallest id a job created at {@code time} can have: a lower bound for time-range queries.
+     *
+     * @throws IllegalArgumentException when {@code time} is outside {@link #EARLIEST}..{@link #LATEST}
+     */
     public static String lowerBound(Instant time) {
+        if (!inRange(time)) {
+            throw new IllegalArgumentException("time outside " + EARLIEST + ".." + LATEST + ": " + time);
+        }
         return new UUID((time.toEpochMilli() << 16) | 0x7000L, 0x8000_0000_0000_0000L).toString();
+    }
+
+    /** Whether an id can encode {@code time}, so that a time-range query on it means what it says. */
+    public static boolean inRange(Instant time) {
+        return !time.isBefore(EARLIEST) && !time.isAfter(LATEST);
     }
 
     /** The creation time encoded in the id. */

@@ -141,7 +141,7 @@ public final class StageRunner {
         try {
             result = work.perform(job);
         } catch (DocpipeException e) {
-            if (e.code().isTransient()) {
+            if (e.isTransient()) {
                 noteTransientError(job, e);
                 throw e;
             }

@@ -1,6 +1,7 @@
 package dev.docpipe.pipeline;
 
 import dev.docpipe.job.DocpipeException;
+import dev.docpipe.job.FileNames;
 import dev.docpipe.job.Format;
 import dev.docpipe.job.JobId;
 import dev.docpipe.job.Priority;
@@ -96,7 +97,11 @@ public final class UploadIntake {
         Format format = nonBlank(meta.get("format")).flatMap(UploadIntake::formatNamed)
                 .or(() -> preallocated.isPresent() ? formatOfContentType(object.contentType()) : Optional.empty())
                 .orElse(null);
-        String filename = segments[segments.length - 1];
+        String filename = FileNames.sanitise(segments[segments.length - 1]);
+        if (!filename.equals(segments[segments.length - 1])) {
+            LOG.warn("upload key's file name breaks the file-name rules (control characters, '..', length); "
+                    + "the job shows it as {}", filename.replace('\uFFFD', '?'));
+        }
         JobRegistry.Registration r = intake.submit(new IntakeRequest(owner, Source.s3(bucket, key), filename, format,
                 priority, Map.of(), "etag:" + object.etag(), object.size(), traceId), preallocated.orElse(null),
                 restartFinished);

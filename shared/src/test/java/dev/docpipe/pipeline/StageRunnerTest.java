@@ -233,17 +233,7 @@ class StageRunnerTest {
     @Test
     void aPermanentError_failsTheJobAtOnceWithItsCode() {
         Job job = queuedJob();
-        StageWork unsupported = new StageWork() {
-            @Override
-            public Stage stage() {
-                return Stage.PARSE;
-            }
-
-            @Override
-            public JobResult perform(Job j) {
-                throw new DocpipeException(ErrorCode.UNSUPPORTED_CONTENT, "binary content (NUL bytes)");
-            }
-        };
+        StageWork unsupported = parseThrowing(new DocpipeException(ErrorCode.UNSUPPORTED_CONTENT, "binary content (NUL bytes)"));
 
         assertThat(runner.run(message(job, Stage.PARSE), unsupported)).isEqualTo(StageRunner.Outcome.FAILED);
 
@@ -257,23 +247,32 @@ class StageRunnerTest {
     @Test
     void aTransientError_isRethrownForRetryAndRecordedOnTheJob() {
         Job job = queuedJob();
-        StageWork flaky = new StageWork() {
-            @Override
-            public Stage stage() {
-                return Stage.PARSE;
-            }
-
-            @Override
-            public JobResult perform(Job j) {
-                throw new DocpipeException(ErrorCode.FETCH_FAILED, "connection reset");
-            }
-        };
+        StageWork flaky = parseThrowing(new DocpipeException(ErrorCode.FETCH_FAILED, "connection reset"));
 
         assertThatThrownBy(() -> runner.run(message(job, Stage.PARSE), flaky)).isInstanceOf(DocpipeException.class);
 
         Job running = store.get(job.id()).orElseThrow();
         assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
         assertThat(running.error().code()).isEqualTo(ErrorCode.FETCH_FAILED);
+    }
+
+    @Test
+    void anErrorWithATransientCodeThatKnowsItIsFinal_failsTheJobAtOnce_withoutARetry() {
+        Job job = queuedJob();
+        DocpipeException noSuchHost = new DocpipeException(ErrorCode.FETCH_FAILED, "host nowhere.test not found") {
+            @Override
+            public boolean isTransient() {
+                return false;
+            }
+        };
+
+        assertThat(runner.run(message(job, Stage.PARSE), parseThrowing(noSuchHost))).isEqualTo(StageRunner.Outcome.FAILED);
+
+        Job failed = store.get(job.id()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.attempt()).isEqualTo(1);
+        assertThat(failed.error().code()).isEqualTo(ErrorCode.FETCH_FAILED);
+        assertThat(failed.error().message()).isEqualTo("host nowhere.test not found");
     }
 
     @Test
@@ -308,5 +307,20 @@ class StageRunnerTest {
         assertThat(runner.run(message(job, Stage.PARSE), cancelsMidway)).isEqualTo(StageRunner.Outcome.LOST_RACE);
         assertThat(store.get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(queues.sent()).isEmpty();
+    }
+
+    /** Parse work that fails with {@code e}. */
+    private static StageWork parseThrowing(DocpipeException e) {
+        return new StageWork() {
+            @Override
+            public Stage stage() {
+                return Stage.PARSE;
+            }
+
+            @Override
+            public JobResult perform(Job j) {
+                throw e;
+            }
+        };
     }
 }

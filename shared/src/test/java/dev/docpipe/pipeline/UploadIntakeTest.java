@@ -48,6 +48,35 @@ class UploadIntakeTest {
     }
 
     @Test
+    void aKeyWhoseNameBreaksTheFileNameRules_getsASanitisedName_neverARawControlCharacter() {
+        String key = "uploads/alice/in\r\nvoice\u0000\u009b.md";
+        blobs.put(new BlobRef("docpipe", key), "# hi".getBytes(), "text/markdown", Map.of());
+
+        uploads.onEvent("ObjectCreated:Put", "docpipe", key, "m1");
+
+        Job job = onlyJobOf("alice");
+        assertThat(job.filename()).isEqualTo("in\uFFFD\uFFFDvoice\uFFFD\uFFFD.md");
+        assertThat(job.source().location()).isEqualTo("s3://docpipe/" + key);
+    }
+
+    @Test
+    void aLongOrDottedUploadName_isCutAndCollapsed_andAPlainOneIsKept() {
+        blobs.put(new BlobRef("docpipe", "uploads/bob/" + "a".repeat(300) + ".md"), "x".getBytes(), "text/plain", Map.of());
+        blobs.put(new BlobRef("docpipe", "uploads/carol/..."), "x".getBytes(), "text/plain", Map.of());
+        blobs.put(new BlobRef("docpipe", "uploads/dave/\u202egnp.md"), "x".getBytes(), "text/plain", Map.of());
+
+        uploads.onEvent("ObjectCreated:Put", "docpipe", "uploads/bob/" + "a".repeat(300) + ".md", "m1");
+        uploads.onEvent("ObjectCreated:Put", "docpipe", "uploads/carol/...", "m2");
+        uploads.onEvent("ObjectCreated:Put", "docpipe", "uploads/dave/\u202egnp.md", "m3");
+
+        assertThat(onlyJobOf("bob").filename()).hasSize(200).isEqualTo("a".repeat(200));
+        assertThat(onlyJobOf("carol").filename()).isEqualTo("upload");
+        // a bidi control is no control character by the rules: the API takes it, and so does ingest;
+        // the dashboard shows it visibly
+        assertThat(onlyJobOf("dave").filename()).isEqualTo("\u202egnp.md");
+    }
+
+    @Test
     void metadataWinsOverTheKey_andAnOwnerlessKeyHasTheDefaultOwner() {
         blobs.put(new BlobRef("docpipe", "uploads/notes.txt"), "x".getBytes(), "text/plain",
                 Map.of("priority", "low", "format", "markdown"));

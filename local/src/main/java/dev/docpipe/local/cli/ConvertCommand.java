@@ -108,9 +108,26 @@ final class ConvertCommand {
         this.access = access;
     }
 
+    /** One line counting what the directory searches passed over; each file and its reason with --verbose. */
+    private void reportSkipped(List<Inputs.Skipped> skipped, boolean verbose) {
+        if (skipped.isEmpty()) {
+            return;
+        }
+        long hidden = skipped.stream().filter(s -> s.reason().equals(Inputs.Skipped.HIDDEN)).count();
+        out.printf("skipped %d file%s in the directories given (%d not %s, %d hidden)%s%n", skipped.size(),
+                skipped.size() == 1 ? "" : "s", skipped.size() - hidden, Inputs.EXTENSION_LIST, hidden,
+                verbose ? ":" : "; --verbose lists them");
+        if (verbose) {
+            for (Inputs.Skipped s : skipped) {
+                out.printf("  skipped %s: %s%n", s.display(), s.reason());
+            }
+        }
+    }
+
     /** Runs the command; bad invocations are thrown before anything is started or written. */
     int run(ConvertOptions options) throws UsageException {
-        List<Inputs.InputFile> files = Inputs.collect(options.paths(), access);
+        List<Inputs.Skipped> skipped = new ArrayList<>();
+        List<Inputs.InputFile> files = Inputs.collect(options.paths(), access, skipped);
         Inputs.checkOut(options.out(), access);
 
         OutputNames names = new OutputNames();
@@ -135,6 +152,7 @@ final class ConvertCommand {
         long t0 = System.nanoTime();
         out.printf("docpipe convert: %d document%s -> %s (store %s%s)%n", total, total == 1 ? "" : "s", outDir,
                 options.store().name().toLowerCase(Locale.ROOT), options.redis() ? ", redis" : "");
+        reportSkipped(skipped, options.verbose());
         out.println("starting the local pipeline...");
         out.flush();
 

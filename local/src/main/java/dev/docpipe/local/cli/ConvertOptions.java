@@ -23,9 +23,10 @@ import java.util.Set;
  * @param format   the format every input is read as, or null to go by extension and content
  * @param urls     web pages to fetch, in order, without repeats
  * @param redis    whether to run the Redis fast path (redis-server) as well
+ * @param verbose  whether to list each file a directory search skipped (a count is printed anyway)
  */
 public record ConvertOptions(List<String> paths, Path out, Priority priority, Format format, List<URI> urls,
-                             Config.StoreKind store, boolean redis, boolean help) {
+                             Config.StoreKind store, boolean redis, boolean help, boolean verbose) {
     public static final Path DEFAULT_OUT = Path.of("out");
     /** The store used unless {@code --store} says otherwise (see docs/convert.md for why). */
     public static final Config.StoreKind DEFAULT_STORE = Config.StoreKind.DYNAMODB;
@@ -33,14 +34,14 @@ public record ConvertOptions(List<String> paths, Path out, Priority priority, Fo
     static final String PRIORITIES = "high, default, low";
     static final String FORMATS = "html, markdown, text";
     static final String STORES = "dynamodb, postgres";
-    static final String OPTIONS = "--out, --priority, --format, --url, --store, --redis, --help";
+    static final String OPTIONS = "--out, --priority, --format, --url, --store, --redis, --verbose, --help";
 
     public static final String USAGE = """
             usage: java -jar docpipe-local.jar convert PATH... [options]
 
             Converts HTML, Markdown and text files (directories: recursively, by extension .html .htm
-            .md .markdown .txt .text) and web pages to PDF, through the whole docpipe pipeline running
-            on this machine.
+            .xhtml .xht .md .markdown .txt .text; the files skipped are counted, --verbose lists them)
+            and web pages to PDF, through the whole docpipe pipeline running on this machine.
 
             options:
               --out DIR                     where the PDFs go (default ./out; created if missing)
@@ -49,6 +50,7 @@ public record ConvertOptions(List<String> paths, Path out, Priority priority, Fo
               --url URL...                  also convert these web pages (http or https; repeatable)
               --store dynamodb|postgres     job store behind the pipeline (default: dynamodb)
               --redis                       also run the Redis fast path (redis-server)
+              -v, --verbose                 list each file skipped in a directory, and why
               -h, --help                    show this help
 
             exit codes: 0 all converted, 1 some failed, 2 bad invocation, 3 the pipeline failed, 130 interrupted
@@ -64,6 +66,7 @@ public record ConvertOptions(List<String> paths, Path out, Priority priority, Fo
         Config.StoreKind store = null;
         boolean redis = false;
         boolean help = false;
+        boolean verbose = false;
         boolean optionsEnded = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -84,6 +87,12 @@ public record ConvertOptions(List<String> paths, Path out, Priority priority, Fo
             }
             switch (name) {
                 case "-h", "--help" -> help = true;
+                case "-v", "--verbose" -> {
+                    if (inlineValue != null) {
+                        throw new UsageException("--verbose takes no value; write just --verbose");
+                    }
+                    verbose = true;
+                }
                 case "--redis" -> {
                     if (inlineValue != null) {
                         throw new UsageException("--redis takes no value; write just --redis");
@@ -129,7 +138,7 @@ public record ConvertOptions(List<String> paths, Path out, Priority priority, Fo
         }
         if (help) {
             return new ConvertOptions(List.copyOf(paths), DEFAULT_OUT, Priority.DEFAULT, format, List.copyOf(urls),
-                    DEFAULT_STORE, redis, true);
+                    DEFAULT_STORE, redis, true, verbose);
         }
         if (paths.isEmpty() && urls.isEmpty()) {
             throw new UsageException("nothing to convert; give files or directories, e.g. 'convert examples', or --url URL");
@@ -141,7 +150,7 @@ public record ConvertOptions(List<String> paths, Path out, Priority priority, Fo
             throw new UsageException("--out " + quote(out) + " is not a valid path; give a directory, e.g. --out out");
         }
         return new ConvertOptions(List.copyOf(paths), outPath, priority == null ? Priority.DEFAULT : priority, format,
-                List.copyOf(urls), store == null ? DEFAULT_STORE : store, redis, false);
+                List.copyOf(urls), store == null ? DEFAULT_STORE : store, redis, false, verbose);
     }
 
     /** The value after an option; shared by the commands' parsers. */

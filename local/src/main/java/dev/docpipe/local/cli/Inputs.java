@@ -22,8 +22,8 @@ import java.util.Set;
  */
 final class Inputs {
     /** Extensions a directory is searched for (files named explicitly may have any name). */
-    static final List<String> EXTENSIONS = List.of("html", "htm", "md", "markdown", "txt", "text");
-    private static final String EXTENSION_LIST = ".html, .htm, .md, .markdown, .txt or .text";
+    static final List<String> EXTENSIONS = List.of("html", "htm", "xhtml", "xht", "md", "markdown", "txt", "text");
+    static final String EXTENSION_LIST = ".html, .htm, .xhtml, .xht, .md, .markdown, .txt or .text";
 
     /** File-system permission checks; tests replace them (as root every file is readable). */
     interface Access {
@@ -52,11 +52,23 @@ final class Inputs {
     record InputFile(Path path, String display, long size) {
     }
 
+    /** A file or folder a directory search passed over, and why (named files are never skipped). */
+    record Skipped(String display, String reason) {
+        static final String NOT_A_DOCUMENT = "not a document type convert reads (" + EXTENSION_LIST + ")";
+        static final String HIDDEN = "hidden (its name starts with '.')";
+        static final String NOT_A_FILE = "not a regular file";
+    }
+
     private Inputs() {
     }
 
     /** The files named or found under the directories named, in order, each once. */
     static List<InputFile> collect(List<String> given, Access access) throws UsageException {
+        return collect(given, access, new ArrayList<>());
+    }
+
+    /** As {@link #collect(List, Access)}, adding what directory searches passed over to {@code skipped}. */
+    static List<InputFile> collect(List<String> given, Access access, List<Skipped> skipped) throws UsageException {
         List<InputFile> files = new ArrayList<>();
         Set<Path> seen = new HashSet<>();
         for (String arg : given) {
@@ -71,7 +83,7 @@ final class Inputs {
                         + (ConvertOptions.looksLikeUrl(arg) ? " (to convert a web page, use --url " + arg + ")" : ""));
             }
             if (Files.isDirectory(path)) {
-                List<InputFile> found = walk(path, arg, access);
+                List<InputFile> found = walk(path, arg, access, skipped);
                 if (found.isEmpty()) {
                     throw new UsageException("directory " + arg + " has no " + EXTENSION_LIST
                             + " files (searched recursively); give a directory with documents, or name the files");
@@ -95,16 +107,19 @@ final class Inputs {
         return files;
     }
 
-    private static List<InputFile> walk(Path root, String arg, Access access) throws UsageException {
+    private static List<InputFile> walk(Path root, String arg, Access access, List<Skipped> skipped)
+            throws UsageException {
         if (!access.readable(root)) {
             throw new UsageException("cannot read directory " + arg + " (permission denied); make it readable or leave it out");
         }
         List<Path> found = new ArrayList<>();
+        List<Skipped> passed = new ArrayList<>();
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                     if (!dir.equals(root) && hidden(dir)) {
+                        passed.add(new Skipped(display(root, arg, dir) + "/", Skipped.HIDDEN));
                         return FileVisitResult.SKIP_SUBTREE;
                     }
                     if (!access.readable(dir)) {
@@ -115,7 +130,13 @@ final class Inputs {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (!hidden(file) && convertible(file) && Files.isRegularFile(file)) {
+                    if (hidden(file)) {
+                        passed.add(new Skipped(display(root, arg, file), Skipped.HIDDEN));
+                    } else if (!convertible(file)) {
+                        passed.add(new Skipped(display(root, arg, file), Skipped.NOT_A_DOCUMENT));
+                    } else if (!Files.isRegularFile(file)) {
+                        passed.add(new Skipped(display(root, arg, file), Skipped.NOT_A_FILE));
+                    } else {
                         found.add(file);
                     }
                     return FileVisitResult.CONTINUE;
@@ -136,6 +157,8 @@ final class Inputs {
             throw new UsageException("cannot read directory " + arg + " (" + e.getMessage() + "); check it");
         }
         found.sort(null);
+        passed.sort(java.util.Comparator.comparing(Skipped::display));
+        skipped.addAll(passed);
         List<InputFile> files = new ArrayList<>();
         for (Path f : found) {
             String display = display(root, arg, f);

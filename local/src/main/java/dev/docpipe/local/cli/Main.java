@@ -24,7 +24,8 @@ public final class Main {
 
     static final String USAGE_LINE = "usage: java -jar docpipe-local.jar convert PATH... [--out DIR] [--priority high|default|low]"
             + " [--format html|markdown|text] [--url URL...] [--store dynamodb|postgres]  (convert --help for more)"
-            + " | serve [--data DIR] [--port N] [--s3-port N] [--store dynamodb|postgres] [--no-redis]  (serve --help)";
+            + " | serve [--data DIR] [--port N] [--s3-port N] [--sqs-port N] [--store dynamodb|postgres] [--no-redis]"
+            + "  (serve --help) | env [serve's options]";
 
     private Main() {
     }
@@ -71,13 +72,31 @@ public final class Main {
                     return EXIT_USAGE;
                 }
             }
+            case "env" -> {
+                try {
+                    ServeOptions options = ServeOptions.parse(rest);
+                    if (options.help()) {
+                        out.println("usage: docpipe env [--data DIR] [--port N] [--s3-port N] [--sqs-port N]: export lines"
+                                + " for the AWS CLI and SDKs (endpoints, region, credentials, API key) of a serve with"
+                                + " these options; use as eval \"$(./docpipe env)\"");
+                        return EXIT_OK;
+                    }
+                    return new ServeCommand(out, err, System.getenv()).run(new ServeOptions(options.data(), options.port(),
+                            options.s3Port(), options.sqsPort(), options.store(), options.redis(), options.sweepInterval(),
+                            false, true));
+                } catch (UsageException e) {
+                    err.println("docpipe env: " + e.getMessage());
+                    return EXIT_USAGE;
+                }
+            }
             case "-h", "--help", "help" -> {
                 out.println(USAGE_LINE);
-                out.println("commands: convert (files and web pages to PDF), serve (the pipeline and its HTTP API; serve --help)");
+                out.println("commands: convert (files and web pages to PDF), serve (the pipeline and its HTTP API; serve --help),"
+                        + " env (export lines for the AWS CLI and SDKs against serve)");
                 return EXIT_OK;
             }
             default -> {
-                err.println("docpipe: unknown command '" + command + "'; the commands are convert and serve ("
+                err.println("docpipe: unknown command '" + command + "'; the commands are convert, serve and env ("
                         + USAGE_LINE.substring("usage: ".length()) + ")");
                 return EXIT_USAGE;
             }

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,9 +30,13 @@ import java.util.concurrent.CountDownLatch;
  * nothing is written for them.
  */
 final class ServeCommand {
+    /** The region the stand-ins answer for and the credentials S3 checks (SQS takes any). */
+    static final String REGION = "us-east-1";
+    static final String S3_ACCESS_KEY = "test";
+    static final String S3_SECRET_KEY = "test";
     /** Environment variables local mode sets itself: the stand-ins decide these. */
     private static final Set<String> OWN_SETTINGS = Set.of("DOCPIPE_JOB_STORE", "DOCPIPE_JOBS_TABLE", "DOCPIPE_BUCKET",
-            "DOCPIPE_DATABASE_URL", "DOCPIPE_REDIS_URL");
+            "DOCPIPE_DATABASE_URL", "DOCPIPE_REDIS_URL", LocalEnvironment.API_URL, LocalEnvironment.API_KEY);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -45,8 +50,13 @@ final class ServeCommand {
     }
 
     int run(ServeOptions options) throws UsageException {
+        if (options.printEnv()) {
+            printEnvironment(options);
+            return Main.EXIT_OK;
+        }
         int port = free(options.port(), "--port");
         int s3Port = free(options.s3Port(), "--s3-port");
+        int sqsPort = free(options.sqsPort(), "--sqs-port");
         Path data = options.data().toAbsolutePath().normalize();
         if (Files.exists(data) && !Files.isDirectory(data)) {
             throw new UsageException("--data " + options.data() + " is a file, not a directory; give a directory");
@@ -76,7 +86,7 @@ final class ServeCommand {
                     options.store().name().toLowerCase(Locale.ROOT), options.redis() ? "on" : "off", data);
             out.flush();
             pipeline = LocalPipeline.start(LocalPipeline.Options.inMemory(options.store(), options.redis())
-                    .withSettings(settings()).withSweepInterval(options.sweepInterval()).persistentIn(data, s3Port));
+                    .withSettings(settings()).withSweepInterval(options.sweepInterval()).persistentIn(data, s3Port, sqsPort));
             directory.recordChildren();
             directory.restrict(); // what the stand-ins and the log created at start
             if (directory.uncleanStop()) {
@@ -139,11 +149,15 @@ final class ServeCommand {
                         Path log, double seconds) {
         String api = gateway.endpoint().toString();
         var s3 = pipeline.s3();
+        LocalEnvironment env = new LocalEnvironment(gateway.endpoint(), s3.endpoint(), pipeline.sqs().endpoint(),
+                s3.accessKey(), s3.secretKey(), REGION, key.value());
         out.printf("docpipe serve: ready in %.1f s%n", seconds);
         out.printf("  API        %s   (dashboard: %s/)%n", api, api);
         out.printf("  API key    %s   (header x-api-key; key id and job owner '%s')%n", key.value(), key.id());
-        out.printf("  S3         %s   bucket %s, access key %s, secret %s, region us-east-1, path-style%n",
-                s3.endpoint(), LocalPipeline.BUCKET, s3.accessKey(), s3.secretKey());
+        out.printf("  S3         %s   bucket %s, access key %s, secret %s, region %s, path-style%n",
+                s3.endpoint(), LocalPipeline.BUCKET, s3.accessKey(), s3.secretKey(), REGION);
+        out.printf("  SQS        %s   the pipeline's queues (docpipe-*), same credentials and region%n",
+                pipeline.sqs().endpoint());
         out.printf("  uploads    any S3 PUT to s3://%s/uploads/[high|default|low/]%s/<file> starts a job of this key%n",
                 LocalPipeline.BUCKET, key.id());
         out.printf("  data       %s (log: %s)%n", data, log.getFileName());
@@ -152,10 +166,48 @@ final class ServeCommand {
                 + "       -d '{\"content\":\"# Hello\\n\\nFrom *docpipe*.\",\"format\":\"markdown\"}' %s/jobs%n", key.value(), api);
         out.printf("  curl -s -H 'x-api-key: %s' %s/jobs/<id>      # poll until \"status\":\"completed\"%n", key.value(), api);
         out.println("  curl -s -o hello.pdf '<result.downloadUrl from the poll>'");
-        out.printf("  AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s aws --endpoint-url %s s3 cp doc.md s3://%s/uploads/%s/doc.md%n",
-                s3.accessKey(), s3.secretKey(), s3.endpoint(), LocalPipeline.BUCKET, key.id());
+        out.printf("  %s s3 cp doc.md s3://%s/uploads/%s/doc.md%n", env.aws(s3.endpoint()), LocalPipeline.BUCKET, key.id());
+        out.printf("  %s sqs list-queues%n", env.aws(pipeline.sqs().endpoint()));
+        out.printf("  eval \"$(./docpipe env%s)\"      # exports the endpoints, region, credentials and key%n",
+                envArguments(options, gateway.endpoint().getPort(), s3.endpoint().getPort(), pipeline.sqs().endpoint().getPort()));
         out.println("Ctrl-C stops.");
         out.flush();
+    }
+
+    /** {@code serve --print-env}: the export lines for the endpoints these options give; nothing is started. */
+    private void printEnvironment(ServeOptions options) throws UsageException {
+        Path data = options.data().toAbsolutePath().normalize();
+        String apiKey = null;
+        if (Files.isRegularFile(data.resolve(ApiKeys.FILE))) {
+            try {
+                apiKey = ApiKeys.loadOrCreate(data).first().value();
+            } catch (IOException e) {
+                throw new UsageException("cannot read the API key in " + data + " (" + e.getMessage() + ")");
+            }
+        }
+        LocalEnvironment env = new LocalEnvironment(URI.create("http://127.0.0.1:" + options.port()),
+                URI.create("http://127.0.0.1:" + options.s3Port()), URI.create("http://127.0.0.1:" + options.sqsPort()),
+                S3_ACCESS_KEY, S3_SECRET_KEY, REGION, apiKey);
+        env.exports().forEach(out::println);
+        out.flush();
+    }
+
+    /** The options {@code docpipe env} needs to print what this serve uses (none for the defaults). */
+    private static String envArguments(ServeOptions options, int port, int s3Port, int sqsPort) {
+        StringBuilder b = new StringBuilder();
+        if (!options.data().equals(ServeOptions.DEFAULT_DATA)) {
+            b.append(" --data '").append(options.data()).append('\'');
+        }
+        if (port != ServeOptions.DEFAULT_PORT) {
+            b.append(" --port ").append(port);
+        }
+        if (s3Port != ServeOptions.DEFAULT_S3_PORT) {
+            b.append(" --s3-port ").append(s3Port);
+        }
+        if (sqsPort != ServeOptions.DEFAULT_SQS_PORT) {
+            b.append(" --sqs-port ").append(sqsPort);
+        }
+        return b.toString();
     }
 
     /** The port itself when it can be bound on 127.0.0.1 now (0 stays 0: any free port). */

@@ -13,16 +13,20 @@ import java.util.List;
  * @param data          the data directory (state that survives a restart, the lock, the log)
  * @param port          the API's port on 127.0.0.1
  * @param s3Port        the S3 endpoint's port on 127.0.0.1
+ * @param sqsPort       the SQS endpoint's port on 127.0.0.1
  * @param sweepInterval how often the sweeper runs
+ * @param printEnv      print the export lines for these endpoints and stop ({@code serve --print-env})
  */
-public record ServeOptions(Path data, int port, int s3Port, Config.StoreKind store, boolean redis,
-                           Duration sweepInterval, boolean help) {
+public record ServeOptions(Path data, int port, int s3Port, int sqsPort, Config.StoreKind store, boolean redis,
+                           Duration sweepInterval, boolean help, boolean printEnv) {
     public static final Path DEFAULT_DATA = Path.of(".docpipe");
     public static final int DEFAULT_PORT = 8787;
     public static final int DEFAULT_S3_PORT = 8788;
+    public static final int DEFAULT_SQS_PORT = 8789;
     /** Same default as convert, for the same reasons (docs/local.md). */
     public static final Config.StoreKind DEFAULT_STORE = ConvertOptions.DEFAULT_STORE;
-    static final String OPTIONS = "--data, --port, --s3-port, --store, --no-redis, --sweep-interval, --help";
+    static final String OPTIONS = "--data, --port, --s3-port, --sqs-port, --store, --no-redis, --sweep-interval,"
+            + " --print-env, --help";
 
     public static final String USAGE = """
             usage: java -jar docpipe-local.jar serve [options]
@@ -36,9 +40,12 @@ public record ServeOptions(Path data, int port, int s3Port, Config.StoreKind sto
               --data DIR                    data directory (default ./.docpipe; one process at a time)
               --port N                      API port on 127.0.0.1 (default 8787)
               --s3-port N                   S3 endpoint port on 127.0.0.1 (default 8788)
+              --sqs-port N                  SQS endpoint port on 127.0.0.1 (default 8789)
               --store dynamodb|postgres     job store (default: dynamodb)
               --no-redis                    run without the Redis fast path
               --sweep-interval SECONDS      how often the sweeper runs (default 30)
+              --print-env                   print export lines for the AWS CLI and SDKs (endpoints, region,
+                                            credentials, the API key) and exit; eval "$(docpipe env)" too
               -h, --help                    show this help
 
             DOCPIPE_* environment variables (limits, retention, timeouts; docs/architecture.md) apply as in
@@ -49,6 +56,8 @@ public record ServeOptions(Path data, int port, int s3Port, Config.StoreKind sto
         String data = null;
         Integer port = null;
         Integer s3Port = null;
+        Integer sqsPort = null;
+        boolean printEnv = false;
         Config.StoreKind store = null;
         boolean redis = true;
         Integer sweep = null;
@@ -64,6 +73,12 @@ public record ServeOptions(Path data, int port, int s3Port, Config.StoreKind sto
             }
             switch (name) {
                 case "-h", "--help" -> help = true;
+                case "--print-env" -> {
+                    if (inline != null) {
+                        throw new UsageException("--print-env takes no value; write just --print-env");
+                    }
+                    printEnv = true;
+                }
                 case "--no-redis" -> {
                     if (inline != null) {
                         throw new UsageException("--no-redis takes no value; write just --no-redis");
@@ -84,6 +99,10 @@ public record ServeOptions(Path data, int port, int s3Port, Config.StoreKind sto
                 case "--s3-port" -> {
                     once(s3Port, name);
                     s3Port = port(name, inline != null ? inline : ConvertOptions.value(args, ++i, name, "a port number, e.g. --s3-port 8788"));
+                }
+                case "--sqs-port" -> {
+                    once(sqsPort, name);
+                    sqsPort = port(name, inline != null ? inline : ConvertOptions.value(args, ++i, name, "a port number, e.g. --sqs-port 8789"));
                 }
                 case "--store" -> {
                     once(store, name);
@@ -106,11 +125,16 @@ public record ServeOptions(Path data, int port, int s3Port, Config.StoreKind sto
         }
         int p = port == null ? DEFAULT_PORT : port;
         int s = s3Port == null ? DEFAULT_S3_PORT : s3Port;
+        int q = sqsPort == null ? DEFAULT_SQS_PORT : sqsPort;
         if (p == s && p != 0) {
             throw new UsageException("--port and --s3-port are both " + p + "; give them different ports");
         }
-        return new ServeOptions(dataPath, p, s, store == null ? DEFAULT_STORE : store, redis,
-                Duration.ofSeconds(sweep == null ? 30 : sweep), help);
+        if ((q == p || q == s) && q != 0) {
+            throw new UsageException("--sqs-port " + q + " is also " + (q == p ? "--port" : "--s3-port")
+                    + "; give them different ports");
+        }
+        return new ServeOptions(dataPath, p, s, q, store == null ? DEFAULT_STORE : store, redis,
+                Duration.ofSeconds(sweep == null ? 30 : sweep), help, printEnv);
     }
 
     private static void once(Object previous, String option) throws UsageException {

@@ -30,7 +30,7 @@ public final class ApiKeys {
         }
     }
 
-    static final String FILE = "api-keys.json";
+    public static final String FILE = "api-keys.json";
     public static final String DEV_KEY_ID = "dev";
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -30,6 +30,9 @@ class ConvertOptionsTest {
         assertThat(o.redis()).isFalse();
         assertThat(o.urls()).isEmpty();
         assertThat(o.help()).isFalse();
+        assertThat(o.verbose()).isFalse();
+        assertThat(parse("examples", "--verbose").verbose()).isTrue();
+        assertThat(parse("-v", "examples").verbose()).isTrue();
     }
 
     @Test
@@ -85,7 +88,8 @@ class ConvertOptionsTest {
     void unknownOption_namesItAndTheKnownOnes() {
         assertThatThrownBy(() -> parse("a.md", "--outdir", "x"))
                 .isInstanceOf(UsageException.class)
-                .hasMessage("unknown option '--outdir'; the options are --out, --priority, --format, --url, --store, --redis, --help");
+                .hasMessage("unknown option '--outdir'; the options are --out, --priority, --format, --url, --store, --redis,"
+                        + " --verbose, --help");
         assertThatThrownBy(() -> parse("-x", "a.md")).hasMessageStartingWith("unknown option '-x'");
     }
 

@@ -41,6 +41,29 @@ class InputsTest {
     }
 
     @Test
+    void xhtmlAndXhtFiles_areFound_andWhatIsSkippedIsReportedWithItsReason() throws Exception {
+        file("page.xhtml", "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p>x</p></body></html>");
+        file("sub/old.XHT", "<html><body><p>y</p></body></html>");
+        file("notes.pdf", "not a document");
+        file("README", "no extension");
+        file(".hidden.md", "hidden file");
+        file(".git/config.md", "hidden directory");
+        List<Inputs.Skipped> skipped = new java.util.ArrayList<>();
+
+        List<Inputs.InputFile> files = Inputs.collect(List.of(dir.toString()), ALL, skipped);
+
+        assertThat(files).extracting(f -> dir.relativize(f.path()).toString().replace('\\', '/'))
+                .containsExactly("page.xhtml", "sub/old.XHT");
+        assertThat(skipped).extracting(s -> s.display().substring(dir.toString().length() + 1), Inputs.Skipped::reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(".git/", Inputs.Skipped.HIDDEN),
+                        org.assertj.core.groups.Tuple.tuple(".hidden.md", Inputs.Skipped.HIDDEN),
+                        org.assertj.core.groups.Tuple.tuple("README", Inputs.Skipped.NOT_A_DOCUMENT),
+                        org.assertj.core.groups.Tuple.tuple("notes.pdf", Inputs.Skipped.NOT_A_DOCUMENT));
+        assertThat(Inputs.Skipped.NOT_A_DOCUMENT).contains(".xhtml", ".xht");
+    }
+
+    @Test
     void directory_isSearchedRecursively_byExtension_sorted_skippingHiddenOnes() throws Exception {
         file("b.md", "# b");
         file("a.html", "<p>a</p>");
@@ -122,7 +145,7 @@ class InputsTest {
         file("b.docx", "x");
 
         assertThatThrownBy(() -> Inputs.collect(List.of(dir.toString()), ALL))
-                .hasMessage("directory " + dir + " has no .html, .htm, .md, .markdown, .txt or .text files (searched"
+                .hasMessage("directory " + dir + " has no .html, .htm, .xhtml, .xht, .md, .markdown, .txt or .text files (searched"
                         + " recursively); give a directory with documents, or name the files");
     }
 

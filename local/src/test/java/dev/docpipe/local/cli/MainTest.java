@@ -58,7 +58,7 @@ class MainTest {
 
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().lines()).singleElement().asString()
-                .startsWith("docpipe: unknown command 'convrt'; the commands are convert and serve");
+                .startsWith("docpipe: unknown command 'convrt'; the commands are convert, serve and env");
     }
 
     @Test
@@ -113,7 +113,7 @@ class MainTest {
         Files.writeString(dir.resolve("a.pdf"), "x");
 
         assertUsageError(run("convert", dir.toString(), "--out", dir.resolve("out").toString()),
-                "docpipe convert: directory " + dir + " has no .html, .htm, .md, .markdown, .txt or .text files"
+                "docpipe convert: directory " + dir + " has no .html, .htm, .xhtml, .xht, .md, .markdown, .txt or .text files"
                         + " (searched recursively); give a directory with documents, or name the files");
     }
 
@@ -124,7 +124,8 @@ class MainTest {
         assertUsageError(run("convert", "x.md", "--format", "docx"),
                 "docpipe convert: --format must be one of html, markdown, text, not 'docx'");
         assertUsageError(run("convert", "x.md", "--colour"),
-                "docpipe convert: unknown option '--colour'; the options are --out, --priority, --format, --url, --store, --redis, --help");
+                "docpipe convert: unknown option '--colour'; the options are --out, --priority, --format, --url, --store, --redis,"
+                        + " --verbose, --help");
     }
 
     @Test

@@ -156,10 +156,15 @@ class DashboardBrowserIT {
 
     @Test
     @Order(4)
-    void pastedMarkdown_isWatchedToCompleted_withItsTimeline_andThePdfDownloads() throws Exception {
-        completedJob = submitPasted("# Dashboard report\n\nWritten by the *browser test*.\n", "dashboard-report.md",
+    void pastedMarkdown_isWatchedToCompleted_withItsTimeline_andThePdfDownloads_itsBidiControlShownVisibly()
+            throws Exception {
+        // U+202E (right-to-left override) would make the name render as "dashboard-md.report"
+        completedJob = submitPasted("# Dashboard report\n\nWritten by the *browser test*.\n", "dashboard-\u202etroper.md",
                 "markdown");
         awaitDetailStatus(completedJob, "completed");
+        assertThat(detailField("document")).isEqualTo("dashboard-\u27e8U+202E\u27e9troper.md");
+        assertThat(browser.textOf("#jobs tbody tr[data-job-id='" + completedJob + "'] td:nth-of-type(2)"))
+                .isEqualTo("dashboard-\u27e8U+202E\u27e9troper.md");
         HeadlessChromium.await(() -> browser.textOf("#announcer").contains("completed"), SOON,
                 "the live region to announce the completion");
 

@@ -91,6 +91,23 @@ class ServeApiIT {
     }
 
     @Test
+    void aTimeRangeOutsideWhatAJobIdCanHold_is400NamingTheField() throws Exception {
+        HttpResponse<String> farFuture = serve.get("/jobs?since=%2B1000000000-12-31T23:59:59Z", key);
+        HttpResponse<String> yearZero = serve.get("/jobs?since=0000-01-01T00:00:00Z", key);
+        HttpResponse<String> beforeEpoch = serve.get("/jobs?until=1969-12-31T23:59:59Z", key);
+
+        assertThat(farFuture.statusCode()).as(farFuture.body()).isEqualTo(400);
+        assertThat(ServeProcess.json(farFuture).path("error").path("code").asText()).isEqualTo("invalid_request");
+        assertThat(ServeProcess.json(farFuture).path("error").path("field").asText()).isEqualTo("since");
+        assertThat(yearZero.statusCode()).isEqualTo(400);
+        assertThat(ServeProcess.json(yearZero).path("error").path("field").asText()).isEqualTo("since");
+        assertThat(beforeEpoch.statusCode()).isEqualTo(400);
+        assertThat(ServeProcess.json(beforeEpoch).path("error").path("field").asText()).isEqualTo("until");
+        assertThat(ServeProcess.json(beforeEpoch).path("error").path("message").asText())
+                .contains("1970-01-01T00:00:00Z");
+    }
+
+    @Test
     void aBodyOverTenMegabytes_isRefusedByTheGatewayWith413() throws Exception {
         HttpResponse<String> r = serve.post("/jobs", key, "{\"content\":\"" + "a".repeat(10 * 1024 * 1024) + "\"}");
 
@@ -187,6 +204,24 @@ class ServeApiIT {
         try (PDDocument doc = Loader.loadPDF(download(awaitCompleted(job.path("id").asText())))) {
             assertThat(new PDFTextStripper().getText(doc)).contains("Uploaded with an S3 client");
         }
+    }
+
+    @Test
+    void anUploadKeyWithControlCharacters_becomesAJobWithASanitisedName() throws Exception {
+        String name = "evil\r\nname\u202e.md";
+        try (S3Client s3 = serve.s3()) {
+            s3.putObject(b -> b.bucket("docpipe").key("uploads/dev/" + name), RequestBody.fromString("# Evil name"));
+        }
+        JsonNode job = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (job == null && System.nanoTime() < deadline) {
+            job = serve.jobs(key).stream().filter(j -> j.path("filename").asText().startsWith("evil"))
+                    .findFirst().orElse(null);
+            Thread.sleep(200);
+        }
+        assertThat(job).as("a job for the upload").isNotNull();
+        assertThat(job.path("filename").asText()).isEqualTo("evil\ufffd\ufffdname\u202e.md")
+                .doesNotContain("\r").doesNotContain("\n");
     }
 
     private static JsonNode awaitCompleted(String id) throws Exception {

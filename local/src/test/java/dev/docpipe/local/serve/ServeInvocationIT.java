@@ -62,7 +62,7 @@ class ServeInvocationIT {
         try (ServeProcess first = new ServeProcess(data, tmp.resolve("first.out"), List.of("--no-redis"))) {
             first.start();
             Run r = serve("--data", data.toString(), "--port", String.valueOf(ServeProcess.freePort()),
-                    "--s3-port", String.valueOf(ServeProcess.freePort()));
+                    "--s3-port", String.valueOf(ServeProcess.freePort()), "--sqs-port", String.valueOf(ServeProcess.freePort()));
 
             assertThat(r.code()).isEqualTo(2);
             assertThat(lines(r.stderr())).singleElement().asString()
@@ -83,7 +83,7 @@ class ServeInvocationIT {
 
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(lines(unknown.stderr())).containsExactly("docpipe serve: unknown option '--colour'; serve takes no paths, "
-                + "its options are --data, --port, --s3-port, --store, --no-redis, --sweep-interval, --help");
+                + "its options are --data, --port, --s3-port, --sqs-port, --store, --no-redis, --sweep-interval, --print-env, --help");
         assertThat(lines(port.stderr())).containsExactly(
                 "docpipe serve: --port must be a port number from 1 to 65535 (0: any free port), not 'http'");
         assertThat(lines(same.stderr())).containsExactly("docpipe serve: --port and --s3-port are both 9100; give them different ports");
@@ -100,7 +100,7 @@ class ServeInvocationIT {
         Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
 
         Run r = serve("--data", file.toString(), "--port", String.valueOf(ServeProcess.freePort()),
-                "--s3-port", String.valueOf(ServeProcess.freePort()));
+                "--s3-port", String.valueOf(ServeProcess.freePort()), "--sqs-port", String.valueOf(ServeProcess.freePort()));
 
         assertThat(r.code()).isEqualTo(2);
         assertThat(lines(r.stderr())).containsExactly("docpipe serve: --data " + file + " is a file, not a directory; give a directory");

@@ -37,6 +37,7 @@ final class ServeProcess implements AutoCloseable {
     final Path data;
     final int port;
     final int s3Port;
+    final int sqsPort;
     final Path stdout;
     private final List<String> extraArgs;
     private Process process;
@@ -46,6 +47,7 @@ final class ServeProcess implements AutoCloseable {
         this.data = data;
         this.port = freePort();
         this.s3Port = freePort();
+        this.sqsPort = freePort();
         this.stdout = logs;
         this.extraArgs = extraArgs;
     }
@@ -66,7 +68,7 @@ final class ServeProcess implements AutoCloseable {
         starts++;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar().toString(), "serve", "--data", data.toString(), "--port", String.valueOf(port),
-                "--s3-port", String.valueOf(s3Port)));
+                "--s3-port", String.valueOf(s3Port), "--sqs-port", String.valueOf(sqsPort)));
         command.addAll(extraArgs);
         Path out = stdout.resolveSibling(stdout.getFileName() + "." + starts);
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
@@ -131,7 +133,11 @@ final class ServeProcess implements AutoCloseable {
     }
 
     static JsonNode json(HttpResponse<String> response) throws IOException {
-        return JSON.readTree(response.body());
+        return json(response.body());
+    }
+
+    static JsonNode json(String body) throws IOException {
+        return JSON.readTree(body);
     }
 
     /** Every job of the key's owner, through the paged history. */

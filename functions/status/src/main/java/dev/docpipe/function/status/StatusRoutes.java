@@ -11,6 +11,7 @@ import dev.docpipe.api.JobView;
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.ErrorCode;
 import dev.docpipe.job.Job;
+import dev.docpipe.job.JobId;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.Priority;
 import dev.docpipe.port.JobQuery;
@@ -182,12 +183,18 @@ public final class StatusRoutes implements Function<ApiRequest, ApiResponse> {
         if (blank(value)) {
             return null;
         }
+        Instant time;
         try {
-            return Instant.parse(value.trim());
+            time = Instant.parse(value.trim());
         } catch (DateTimeParseException e) {
             throw new DocpipeException(ErrorCode.INVALID_REQUEST,
                     field + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z", field, null);
         }
+        if (!JobId.inRange(time)) {
+            throw new DocpipeException(ErrorCode.INVALID_REQUEST, field + " must be between "
+                    + JobId.EARLIEST + " and " + JobId.LATEST, field, null);
+        }
+        return time;
     }
 
     private static int limit(String value) {

@@ -15,6 +15,7 @@ import dev.docpipe.config.Components;
 import dev.docpipe.job.DedupKey;
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.ErrorCode;
+import dev.docpipe.job.FileNames;
 import dev.docpipe.job.Format;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobChange;
@@ -65,7 +66,7 @@ public final class SubmitService {
     public static final int MAX_OPTIONS = 20;
     public static final int MAX_OPTION_KEY = 64;
     public static final int MAX_OPTION_VALUE = 1024;
-    public static final int MAX_FILENAME = 200;
+    public static final int MAX_FILENAME = FileNames.MAX_LENGTH;
     public static final int MAX_URL = 2048;
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -341,9 +342,7 @@ public final class SubmitService {
 
     /** A plain file name: no path separators, no {@code ..}, no control characters, at most 200 characters. */
     static void checkFilename(String name) {
-        boolean control = name.chars().anyMatch(c -> c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0));
-        if (name.isBlank() || name.length() > MAX_FILENAME || name.contains("/") || name.contains("\\")
-                || name.contains("..") || name.equals(".") || control) {
+        if (!FileNames.isPlain(name)) {
             throw invalid("filename must be a plain file name of at most " + MAX_FILENAME
                     + " characters (no '/', '\\', '..' or control characters)", "filename");
         }

@@ -214,6 +214,9 @@ class StatusApiIT {
                 new Case("list-jobs-bad-priority.json", "invalid_priority", "priority"),
                 new Case("list-jobs-bad-since.json", "invalid_request", "since"),
                 new Case("list-jobs-bad-until.json", "invalid_request", "until"),
+                new Case("list-jobs-since-out-of-range.json", "invalid_request", "since"),
+                new Case("list-jobs-since-before-epoch.json", "invalid_request", "since"),
+                new Case("list-jobs-until-before-epoch.json", "invalid_request", "until"),
                 new Case("list-jobs-bad-limit.json", "invalid_request", "limit"),
                 new Case("list-jobs-bad-cursor.json", "invalid_cursor", "cursor"))) {
             Response r = call(c.file(), null, "/jobs");

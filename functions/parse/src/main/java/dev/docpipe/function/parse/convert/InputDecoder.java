@@ -36,7 +36,7 @@ final class InputDecoder {
             "csisolatin1", "us-ascii", "ascii", "ansi_x3.4-1968", "windows-1252", "cp1252", "x-cp1252");
 
     private static final Map<String, Format> EXTENSIONS = Map.of(
-            "html", Format.HTML, "htm", Format.HTML, "xhtml", Format.HTML,
+            "html", Format.HTML, "htm", Format.HTML, "xhtml", Format.HTML, "xht", Format.HTML,
             "md", Format.MARKDOWN, "markdown", Format.MARKDOWN,
             "txt", Format.TEXT, "text", Format.TEXT);
 

@@ -2,6 +2,9 @@ package dev.docpipe.function.parse.fetch;
 
 import dev.docpipe.job.ErrorCode;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -50,6 +53,11 @@ public final class UrlFetcher {
     static final String USER_AGENT = "docpipe/1 (+url fetcher)";
     static final String ACCEPT = "text/html, text/markdown, text/plain;q=0.9, */*;q=0.1";
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+    /** Client errors that say "later" (request timeout, too early, too many requests): retried like 5xx. */
+    private static final Set<Integer> RETRYABLE_4XX = Set.of(408, 425, 429);
+    /** What the caller is told about a host refused for the addresses it resolves to. */
+    static final String HOST_NOT_ALLOWED = "the URL's host is not allowed";
+    private static final Logger LOG = LoggerFactory.getLogger(UrlFetcher.class);
 
     private final FetchPolicy policy;
     private final Supplier<SSLSocketFactory> tls;
@@ -94,7 +102,9 @@ public final class UrlFetcher {
                 continue;
             }
             if (status >= 400) {
-                throw FetchException.failed("HTTP " + status + " from " + Text.url(target.url()));
+                String message = "HTTP " + status + " from " + Text.url(target.url());
+                throw status < 500 && !RETRYABLE_4XX.contains(status)
+                        ? FetchException.failedPermanently(message, null) : FetchException.failed(message);
             }
             if (status >= 300) {
                 throw FetchException.failed("unexpected HTTP " + status + " (not a redirect) from "
@@ -160,10 +170,15 @@ public final class UrlFetcher {
             }
             if (!policy.addresses().allows(address)) {
                 String reason = PublicAddressPolicy.refusal(address).orElse("not allowed by the address policy");
-                throw FetchException.blocked(target.literal() != null
-                        ? "address " + PublicAddressPolicy.text(address) + " is " + reason
-                        // The address itself is not named: it could map out a private network's DNS.
-                        : "host " + target.host() + " resolves to a non-public address: " + reason);
+                if (target.literal() != null) {
+                    // the caller wrote the address: naming its class tells them nothing new
+                    throw FetchException.blocked("address " + PublicAddressPolicy.text(address) + " is " + reason);
+                }
+                // What a name resolves to is not the caller's to learn (it would map out a private
+                // network's DNS): the log has the class, the caller only the refusal.
+                LOG.warn("fetch refused: host {} resolves to a non-public address ({})", Text.brief(target.host(), 120),
+                        reason);
+                throw FetchException.blocked(HOST_NOT_ALLOWED);
             }
         }
         return addresses;
@@ -186,7 +201,8 @@ public final class UrlFetcher {
             throw FetchException.failed("interrupted while looking up " + host, e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownHostException) {
-                throw FetchException.failed("host " + host + " not found", e.getCause());
+                // DNS said the name does not exist: final (a lookup that timed out or failed otherwise is not)
+                throw FetchException.failedPermanently("host " + host + " not found", e.getCause());
             }
             if (e.getCause() instanceof FetchException fe) {
                 throw fe;

@@ -48,6 +48,12 @@ class UrlAndCharsetRulesTest {
         assertThat(InputDecoder.charsetForLabel(label, false)).isNull();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"page.html", "page.HTM", "page.xhtml", "page.xht"})
+    void htmlExtensions_includingXhtmlAndXht_readAsHtml(String name) {
+        assertThat(InputDecoder.byExtension(name)).isEqualTo(dev.docpipe.job.Format.HTML);
+    }
+
     @Test
     void charsetLabels_utf16InsideADocument_meanUtf8() {
         assertThat(InputDecoder.charsetForLabel("utf-16", true)).isEqualTo(StandardCharsets.UTF_8);

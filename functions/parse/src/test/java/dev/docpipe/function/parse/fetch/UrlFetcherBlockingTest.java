@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -93,8 +94,8 @@ class UrlFetcherBlockingTest {
             http://0.0.0.0:{port}/                   | address 0.0.0.0 is 'this network'
             http://0:{port}/                         | address 0.0.0.0 is 'this network'
             http://localhost:{port}/                 | host localhost is reserved for loopback
-            http://loopback.test:{port}/             | host loopback.test resolves to a non-public address: loopback
-            http://mixed.test:{port}/                | host mixed.test resolves to a non-public address: loopback
+            http://loopback.test:{port}/             | the URL's host is not allowed
+            http://mixed.test:{port}/                | the URL's host is not allowed
             http://user:pass@public.test:{port}/     | contains user info
             http://user:pass@127.0.0.1:{port}/       | contains user info
             ftp://public.test:{port}/                | scheme 'ftp' is not allowed
@@ -112,6 +113,17 @@ class UrlFetcherBlockingTest {
             assertThat(ipv6Trap.connections()).as("connections to [::1]").isZero();
         }
         assertThat(publicServer.connections()).as("connections to 127.0.0.2").isEqualTo(before);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"loopback.test", "mixed.test"})
+    void aNameThatResolvesToANonPublicAddress_isOnlyNotAllowed_neverTheAddressClass(String host) {
+        assertThatThrownBy(() -> fetcher.fetch("http://" + host + ":" + port + "/"))
+                .isInstanceOfSatisfying(FetchException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.FETCH_BLOCKED);
+                    assertThat(e.getMessage()).isEqualTo("the URL's host is not allowed");
+                    assertThat(e.isTransient()).isFalse();
+                });
     }
 
     @Test
