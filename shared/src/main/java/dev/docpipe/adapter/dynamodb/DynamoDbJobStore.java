@@ -328,7 +328,7 @@ public final class DynamoDbJobStore implements JobStore {
         e.set("leaseHolder", s(lease.holder()));
         e.set("leaseTakenMs", n(lease.takenAt().toEpochMilli()));
         e.set("leaseUntilMs", n(lease.until().toEpochMilli()));
-        return call(() -> {
+        return call(() -> retryingConflicts(() -> {
             try {
                 dynamo.updateItem(b -> b.tableName(table).key(JobItems.jobKey(id))
                         .updateExpression(e.updateExpression()).conditionExpression(e.conditionExpression())
@@ -342,12 +342,12 @@ public final class DynamoDbJobStore implements JobStore {
                 }
                 return false;
             }
-        });
+        }));
     }
 
     @Override
     public void releaseStage(JobId id, String holder) {
-        call(() -> {
+        call(() -> retryingConflicts(() -> {
             try {
                 dynamo.updateItem(b -> b.tableName(table).key(JobItems.jobKey(id))
                         .updateExpression("REMOVE leaseKey, leaseHolder, leaseTakenMs, leaseUntilMs")
@@ -357,7 +357,7 @@ public final class DynamoDbJobStore implements JobStore {
                 // gone, released already, or taken over after it lapsed
             }
             return null;
-        });
+        }));
     }
 
     @Override
