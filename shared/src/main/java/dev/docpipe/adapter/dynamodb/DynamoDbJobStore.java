@@ -125,6 +125,10 @@ public final class DynamoDbJobStore implements JobStore {
                             .conditionExpression("attribute_not_exists(pk)")).build()));
             return new CreateAttempt(true, null);
         } catch (TransactionCanceledException e) {
+            DocpipeException tooLarge = tooLarge(e);
+            if (tooLarge != null) {
+                throw tooLarge;
+            }
             // a failed condition or a conflicting concurrent transaction: whoever holds the key now wins
             CancellationReason dedupReason = e.cancellationReasons().get(0);
             Map<String, AttributeValue> holder = "ConditionalCheckFailed".equals(dedupReason.code()) && dedupReason.hasItem()
@@ -211,6 +215,10 @@ public final class DynamoDbJobStore implements JobStore {
                             .expressionAttributeNames(dedupNames).expressionAttributeValues(dedupValues)
                             .build()).build()));
         } catch (TransactionCanceledException cancelled) {
+            DocpipeException tooLarge = tooLarge(cancelled);
+            if (tooLarge != null) {
+                throw tooLarge;
+            }
             CancellationReason jobReason = cancelled.cancellationReasons().get(0);
             if (!"None".equals(jobReason.code())) {
                 throw rejection(id, expectedStatus, expectedAttempt, jobReason.hasItem() ? jobReason.item() : null);
@@ -425,10 +433,29 @@ public final class DynamoDbJobStore implements JobStore {
         }
     }
 
+    private static final String SIZE_LIMIT_MESSAGE = "exceeded the maximum allowed size";
+
+    /**
+     * DynamoDB's refusal of an item over 400 KB, as a permanent {@link ErrorCode#TOO_LARGE} (retrying
+     * cannot help), or null for any other failure. DynamoDB answers a single write with a
+     * {@code ValidationException} ("Item size has exceeded the maximum allowed size", "Item size to
+     * update has exceeded …"); a transaction either the same way or, per its documentation, cancelled
+     * with a {@code ValidationError} reason carrying that message.
+     */
+    private static DocpipeException tooLarge(DynamoDbException e) {
+        boolean refused = e instanceof TransactionCanceledException cancelled && cancelled.hasCancellationReasons()
+                ? cancelled.cancellationReasons().stream().anyMatch(r -> "ValidationError".equals(r.code())
+                        && r.message() != null && r.message().contains(SIZE_LIMIT_MESSAGE))
+                : e.awsErrorDetails() != null && "ValidationException".equals(e.awsErrorDetails().errorCode())
+                        && e.getMessage() != null && e.getMessage().contains(SIZE_LIMIT_MESSAGE);
+        return refused ? new DocpipeException(ErrorCode.TOO_LARGE,
+                "the job record would exceed DynamoDB's 400 KB item limit", null, e) : null;
+    }
+
     /** Runs a store call, translating SDK failures into domain exceptions. */
     private static <T> T call(Supplier<T> body) {
         try {
-            return body.get();
+            return refusingOversizeItems(body);
         } catch (SdkClientException e) {
             throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE, "job store unreachable", null, e);
         } catch (TransactionCanceledException | ConditionalCheckFailedException e) {
@@ -436,6 +463,15 @@ public final class DynamoDbJobStore implements JobStore {
         } catch (DynamoDbException e) {
             throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE,
                     "job store error " + e.awsErrorDetails().errorCode(), null, e);
+        }
+    }
+
+    private static <T> T refusingOversizeItems(Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (DynamoDbException e) {
+            DocpipeException tooLarge = tooLarge(e);
+            throw tooLarge != null ? tooLarge : e;
         }
     }
 }

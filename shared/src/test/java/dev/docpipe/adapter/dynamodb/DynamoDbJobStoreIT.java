@@ -1,6 +1,9 @@
 package dev.docpipe.adapter.dynamodb;
 
+import dev.docpipe.job.DocpipeException;
+import dev.docpipe.job.ErrorCode;
 import dev.docpipe.job.Job;
+import dev.docpipe.job.JobId;
 import dev.docpipe.job.JobChange;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.port.JobStore;
@@ -11,14 +14,22 @@ import dev.docpipe.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The store contract against the DynamoDB-protocol stand-in, plus the table's shape. */
 class DynamoDbJobStoreIT extends JobStoreContract {
@@ -80,6 +91,66 @@ class DynamoDbJobStoreIT extends JobStoreContract {
             assertThat(count).as("jobs in shard %d", shard).isLessThan(64);
         }
         assertThat(shardsUsed).isGreaterThanOrEqualTo(DynamoDbJobStore.ACTIVE_SHARDS - 2);
+    }
+
+    @Test
+    void createIfAbsent_itemOver400KB_isRefusedAsTooLargeAndLeavesTheDedupKeyFree() {
+        Job small = Jobs.queued("max", clock.instant());
+        Job huge = Job.newQueued(JobId.newId(clock.instant()), small.owner(), small.source(), "x".repeat(410 * 1024),
+                small.format(), small.priority(), small.options(), small.dedupKey(), clock.instant());
+
+        assertThatThrownBy(() -> store.createIfAbsent(huge))
+                .isInstanceOfSatisfying(DocpipeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE));
+
+        assertThat(store.get(huge.id())).isEmpty();
+        assertThat(store.createIfAbsent(small).created()).as("nothing of the refused transaction was written").isTrue();
+    }
+
+    @Test
+    void conditionalWrites_returnTheItemThatFailedTheCondition_onEveryKindOfWrite() {
+        Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("probe#1"));
+        Map<String, AttributeValue> item = new HashMap<>(key);
+        item.put("v", AttributeValue.fromN("1"));
+        dynamo.putItem(b -> b.tableName(table).item(item));
+        String never = "attribute_not_exists(pk)";
+
+        assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression(never)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)))
+                .isInstanceOfSatisfying(ConditionalCheckFailedException.class, e -> assertThat(e.item()).isEqualTo(item));
+        assertThatThrownBy(() -> dynamo.updateItem(b -> b.tableName(table).key(key).updateExpression("SET v = :v")
+                .expressionAttributeValues(Map.of(":v", AttributeValue.fromN("2"))).conditionExpression(never)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)))
+                .isInstanceOfSatisfying(ConditionalCheckFailedException.class, e -> assertThat(e.item()).isEqualTo(item));
+        assertThatThrownBy(() -> dynamo.deleteItem(b -> b.tableName(table).key(key).conditionExpression(never)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)))
+                .isInstanceOfSatisfying(ConditionalCheckFailedException.class, e -> assertThat(e.item()).isEqualTo(item));
+        assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression(never)))
+                .isInstanceOfSatisfying(ConditionalCheckFailedException.class,
+                        e -> assertThat(e.hasItem()).as("no item unless asked for").isFalse());
+
+        List<TransactWriteItem> actions = List.of(
+                TransactWriteItem.builder().put(x -> x.tableName(table).item(item).conditionExpression(never)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build(),
+                TransactWriteItem.builder().update(x -> x.tableName(table).key(key).updateExpression("SET v = :v")
+                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromN("2"))).conditionExpression(never)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build(),
+                TransactWriteItem.builder().delete(x -> x.tableName(table).key(key).conditionExpression(never)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build(),
+                TransactWriteItem.builder().conditionCheck(x -> x.tableName(table).key(key).conditionExpression(never)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build());
+        for (TransactWriteItem action : actions) {
+            Map<String, AttributeValue> otherKey = Map.of("pk", AttributeValue.fromS("probe#other"));
+            assertThatThrownBy(() -> dynamo.transactWriteItems(b -> b.transactItems(action,
+                    TransactWriteItem.builder().put(x -> x.tableName(table).item(otherKey)).build())))
+                    .as("transaction with %s", action)
+                    .isInstanceOfSatisfying(TransactionCanceledException.class, e -> {
+                        assertThat(e.cancellationReasons()).extracting(CancellationReason::code)
+                                .containsExactly("ConditionalCheckFailed", "None");
+                        assertThat(e.cancellationReasons().get(0).item()).isEqualTo(item);
+                    });
+            assertThat(dynamo.getItem(b -> b.tableName(table).key(otherKey)).hasItem())
+                    .as("the other action of a cancelled transaction").isFalse();
+        }
     }
 
     private int activeIndexEntries() {
