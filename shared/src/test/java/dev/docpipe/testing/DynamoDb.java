@@ -5,11 +5,13 @@ import dev.docpipe.standins.moto.MotoServer;
 import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.net.URI;
+import java.util.List;
 
 /**
  * One DynamoDB-protocol stand-in per test JVM, and SDK clients pointed at it; likewise one moto server,
@@ -61,9 +63,10 @@ public final class DynamoDb {
         return newClient(server().endpoint());
     }
 
-    public static DynamoDbClient newClient(URI endpoint) {
+    public static DynamoDbClient newClient(URI endpoint, ExecutionInterceptor... interceptors) {
         return DynamoDbClient.builder()
                 .endpointOverride(endpoint)
+                .overrideConfiguration(c -> List.of(interceptors).forEach(c::addExecutionInterceptor))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClient(UrlConnectionHttpClient.create())

@@ -19,9 +19,11 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -40,6 +42,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static dev.docpipe.adapter.dynamodb.JobItems.n;
@@ -65,6 +68,7 @@ public final class DynamoDbJobStore implements JobStore {
     public static final int ACTIVE_SHARDS = 8;
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbJobStore.class);
     private static final int MAX_CREATE_ROUNDS = 8;
+    private static final int BATCH_GET_LIMIT = 100;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -347,7 +351,10 @@ public final class DynamoDbJobStore implements JobStore {
             } while (start != null && !belowWindow && matches.size() <= query.limit());
             boolean more = matches.size() > query.limit();
             List<Job> items = more ? matches.subList(0, query.limit()) : matches;
-            return new Page<>(items, more ? Cursors.after(items.get(items.size() - 1).id()) : null);
+            JobId last = items.isEmpty() ? null : items.get(items.size() - 1).id();
+            List<Job> current = asTheTableHasThem(items, j -> (query.status() == null || j.status() == query.status())
+                    && (query.priority() == null || j.priority() == query.priority()));
+            return new Page<>(current, more ? Cursors.after(last) : null);
         });
     }
 
@@ -368,11 +375,42 @@ public final class DynamoDbJobStore implements JobStore {
                         .expressionAttributeValues(e.values()).scanIndexForward(true).limit(limit));
                 page.items().forEach(item -> found.add(JobItems.fromItem(item)));
             }
-            return found.stream()
+            List<Job> stale = asTheTableHasThem(found, j -> j.status() == activeStatus && j.updatedAt().isBefore(notUpdatedSince));
+            return stale.stream()
                     .sorted(Comparator.comparing(Job::updatedAt).thenComparing(Job::id))
                     .limit(limit)
                     .toList();
         });
+    }
+
+    /**
+     * The jobs an index returned, read again from the table (consistent reads, in the same order),
+     * keeping those that still exist, are not expired and still match. DynamoDB's global secondary
+     * indexes are eventually consistent: an index entry can show a job as it was a moment ago (still
+     * running when it completed, still there when it was deleted). The sweeper acting on such a copy
+     * would re-drive a job that is moving; history would show a deleted job or an old status.
+     */
+    private List<Job> asTheTableHasThem(List<Job> fromIndex, Predicate<Job> stillMatches) {
+        Map<String, Job> current = new HashMap<>();
+        for (int from = 0; from < fromIndex.size(); from += BATCH_GET_LIMIT) {
+            List<Map<String, AttributeValue>> keys = fromIndex.subList(from, Math.min(fromIndex.size(), from + BATCH_GET_LIMIT))
+                    .stream().map(j -> JobItems.jobKey(j.id())).toList();
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            for (int round = 0; !request.isEmpty(); round++) {
+                if (round > 0) {
+                    backOff(round);
+                }
+                Map<String, KeysAndAttributes> asked = request;
+                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(asked));
+                response.responses().getOrDefault(table, List.of()).stream()
+                        .filter(item -> !JobItems.isExpired(item, clock.instant()))
+                        .map(JobItems::fromItem)
+                        .forEach(j -> current.put(j.id().value(), j));
+                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        return fromIndex.stream().map(j -> current.get(j.id().value()))
+                .filter(j -> j != null && stillMatches.test(j)).toList();
     }
 
     @Override

@@ -4,6 +4,15 @@ import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.ErrorCode;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobId;
+import dev.docpipe.job.JobResult;
+import dev.docpipe.job.Stage;
+import dev.docpipe.pipeline.JobTransitions;
+import dev.docpipe.pipeline.Sweeper;
+import dev.docpipe.port.JobQuery;
+import dev.docpipe.port.StageMessage;
+import dev.docpipe.testing.InMemoryFastPath;
+import dev.docpipe.testing.LaggingIndexes;
+import dev.docpipe.testing.RecordingQueues;
 import dev.docpipe.job.JobChange;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.port.JobStore;
@@ -22,7 +31,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +51,10 @@ class DynamoDbJobStoreIT extends JobStoreContract {
     /** The DynamoDB implementation under test: the project's stand-in here, moto in a subclass. */
     protected DynamoDbClient client() {
         return DynamoDb.client();
+    }
+
+    protected URI endpoint() {
+        return DynamoDb.server().endpoint();
     }
 
     @Override
@@ -150,6 +165,60 @@ class DynamoDbJobStoreIT extends JobStoreContract {
                     });
             assertThat(dynamo.getItem(b -> b.tableName(table).key(otherKey)).hasItem())
                     .as("the other action of a cancelled transaction").isFalse();
+        }
+    }
+
+    @Test
+    void sweeper_withALaggingActiveIndex_leavesJobsThatMovedOnAlone() {
+        Job advanced = store.createIfAbsent(Jobs.queued("ivy", clock.instant())).job();
+        Job finished = store.createIfAbsent(Jobs.queued("ivy", clock.instant())).job();
+        Job stuck = store.createIfAbsent(Jobs.queued("ivy", clock.instant())).job();
+        for (Job j : List.of(advanced, finished, stuck)) {
+            store.transition(j.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, clock.instant()).stage(Stage.PARSE).build());
+        }
+        clock.advance(Duration.ofMinutes(20));
+        LaggingIndexes lag = new LaggingIndexes();
+        try (DynamoDbClient lagging = DynamoDb.newClient(endpoint(), lag)) {
+            JobStore laggingStore = new DynamoDbJobStore(lagging, table, clock);
+            Instant cutoff = clock.instant().minus(Duration.ofMinutes(15));
+            assertThat(laggingStore.findStale(JobStatus.RUNNING, cutoff, 10)).hasSize(3);
+            lag.freeze();
+            store.transition(advanced.id(), JobStatus.RUNNING, 1, JobChange.to(JobStatus.RUNNING, clock.instant()).stage(Stage.RENDER).build());
+            store.transition(finished.id(), JobStatus.RUNNING, 1, JobChange.to(JobStatus.COMPLETED, clock.instant())
+                    .result(new JobResult("s3://b/k.pdf", 1, 10)).build());
+
+            assertThat(laggingStore.findStale(JobStatus.RUNNING, cutoff, 10)).as("stale by the table, not by the index")
+                    .extracting(Job::id).containsExactly(stuck.id());
+
+            RecordingQueues queues = new RecordingQueues();
+            Sweeper.Report report = new Sweeper(new JobTransitions(laggingStore, new InMemoryFastPath(), Duration.ofHours(1)),
+                    queues, clock, new Sweeper.Settings(Duration.ofMinutes(5), Duration.ofMinutes(15), 3, 100, Duration.ofDays(7)))
+                    .sweep();
+            assertThat(queues.sent()).extracting(StageMessage::jobId).containsExactly(stuck.id());
+            assertThat(report.redriven()).isEqualTo(1);
+            assertThat(store.get(advanced.id()).orElseThrow().stage()).isEqualTo(Stage.RENDER);
+            assertThat(store.get(finished.id()).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+        }
+    }
+
+    @Test
+    void history_withALaggingOwnerIndex_showsEachJobAsTheTableHasIt() {
+        Job kept = store.createIfAbsent(Jobs.queued("uma", clock.instant())).job();
+        Job cancelled = store.createIfAbsent(Jobs.queued("uma", clock.instant())).job();
+        Job deleted = store.createIfAbsent(Jobs.queued("uma", clock.instant())).job();
+        LaggingIndexes lag = new LaggingIndexes();
+        try (DynamoDbClient lagging = DynamoDb.newClient(endpoint(), lag)) {
+            JobStore laggingStore = new DynamoDbJobStore(lagging, table, clock);
+            assertThat(laggingStore.listByOwner("uma", JobQuery.all(10)).items()).hasSize(3);
+            lag.freeze();
+            store.transition(cancelled.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.CANCELLED, clock.instant()).build());
+            store.delete(deleted.id());
+
+            List<Job> listed = laggingStore.listByOwner("uma", JobQuery.all(10)).items();
+
+            assertThat(listed).extracting(Job::id).containsExactlyInAnyOrder(kept.id(), cancelled.id());
+            assertThat(listed).filteredOn(j -> j.id().equals(cancelled.id())).singleElement()
+                    .extracting(Job::status).isEqualTo(JobStatus.CANCELLED);
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.docpipe.adapter.dynamodb;
 
+import dev.docpipe.standins.moto.MotoServer;
 import dev.docpipe.testing.DynamoDb;
 import org.junit.jupiter.api.BeforeAll;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.net.URI;
 
 /**
  * The same store contract and table checks against moto, an implementation of DynamoDB nobody on
@@ -18,5 +21,10 @@ class MotoDynamoDbJobStoreIT extends DynamoDbJobStoreIT {
     @Override
     protected DynamoDbClient client() {
         return DynamoDb.motoClient();
+    }
+
+    @Override
+    protected URI endpoint() {
+        return MotoServer.shared().endpoint();
     }
 }
