@@ -41,11 +41,14 @@ class AwsTemplateToolsIT {
 
     @BeforeAll
     static void findPython() {
-        Optional<String> found = Stream.of(Optional.ofNullable(System.getenv("DOCPIPE_PYTHON")).orElse("python3.11"), "python3")
+        String configured = System.getenv("DOCPIPE_PYTHON");
+        Stream<String> candidates = configured != null && !configured.isBlank() ? Stream.of(configured)
+                : Stream.of("python3.11", "python3", System.getProperty("user.home") + "/.pyenv/shims/python3.11");
+        Optional<String> found = candidates
                 .filter(p -> run(List.of(p, "-c", "import cfnlint, samtranslator"), 60).exit() == 0)
                 .findFirst();
-        assumeTrue(found.isPresent(), "no Python with cfn-lint and aws-sam-translator (python3.11 or python3, "
-                + "or $DOCPIPE_PYTHON): the template gates cannot run here");
+        assumeTrue(found.isPresent(), "no Python with cfn-lint and aws-sam-translator (python3.11, python3, "
+                + "~/.pyenv/shims/python3.11, or $DOCPIPE_PYTHON): the template gates cannot run here");
         python = found.get();
     }
 

@@ -32,7 +32,8 @@ import java.util.concurrent.TimeoutException;
  * (its standard input closes).
  *
  * <p>The interpreter is {@code $DOCPIPE_PYTHON}, else the first of {@code python3.11},
- * {@code python3} that imports moto. {@link #unavailableReason()} says why moto cannot run here,
+ * {@code python3}, {@code ~/.pyenv/shims/python3.11} (where the image installs it, for a PATH without
+ * it) that imports moto. {@link #unavailableReason()} says why moto cannot run here,
  * for tests to report themselves skipped with that reason.
  */
 public final class MotoServer implements AutoCloseable {
@@ -156,7 +157,8 @@ public final class MotoServer implements AutoCloseable {
         }
         String configured = System.getenv("DOCPIPE_PYTHON");
         List<String> candidates = configured != null && !configured.isBlank()
-                ? List.of(configured) : List.of("python3.11", "python3");
+                ? List.of(configured)
+                : List.of("python3.11", "python3", System.getProperty("user.home") + "/.pyenv/shims/python3.11");
         StringBuilder reasons = new StringBuilder();
         for (String candidate : candidates) {
             String problem = probe(candidate);
