@@ -61,6 +61,8 @@ import static dev.docpipe.adapter.dynamodb.JobItems.s;
  *       with an expiry, or a new attempt) the dedup item's TTL is updated in the same transaction, so
  *       the dedup item never outlives or undercuts its job.</li>
  *   <li>Expired items are filtered on every read: DynamoDB deletes them only eventually.</li>
+ *   <li>The indexes are eventually consistent: what {@code findStale} and history get from one is
+ *       read again from the table before anyone acts on it or sees it.</li>
  * </ul>
  */
 public final class DynamoDbJobStore implements JobStore {
