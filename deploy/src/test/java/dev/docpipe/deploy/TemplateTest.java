@@ -82,6 +82,13 @@ class TemplateTest {
     }
 
     @Test
+    void theSweeperReservesOneExecution_exceptOnAccountsTooSmallToReserveAny() {
+        assertThat(TEMPLATE.resolveDefaults().function("SweeperFunction").get("ReservedConcurrentExecutions")).hasToString("1");
+        assertThat(TEMPLATE.resolve(Map.of("SweeperReservedConcurrency", "0"), SECRETS, "123456789012", "us-east-1")
+                .function("SweeperFunction")).doesNotContainKey("ReservedConcurrentExecutions");
+    }
+
+    @Test
     void theApiFunctionsRunOnSnapStartWithAnAlias() {
         Template.Resolved t = TEMPLATE.resolveDefaults();
         for (String fn : List.of("SubmitFunction", "StatusFunction")) {

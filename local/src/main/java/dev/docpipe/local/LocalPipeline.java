@@ -55,6 +55,7 @@ import dev.docpipe.function.parse.fetch.UrlFetcher;
 import dev.docpipe.port.Blobs;
 import dev.docpipe.port.StageQueues;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.function.BiFunction;
@@ -85,6 +86,8 @@ public final class LocalPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalPipeline.class);
     public static final String BUCKET = "docpipe";
     public static final String TABLE = "docpipe-jobs";
+    /** The setting that points the DynamoDB job store at a running DynamoDB instead of a stand-in of its own. */
+    public static final String DYNAMODB_ENDPOINT = "AWS_ENDPOINT_URL_DYNAMODB";
 
     /**
      * Hooks for tests that inject faults: each adapter or handler is passed through its decorator.
@@ -200,12 +203,17 @@ public final class LocalPipeline implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         JobStore store = switch (o.store()) {
             case DYNAMODB -> {
-                DynamoStandIn.Builder dynamoBuilder = DynamoStandIn.builder().port(0).ttlSweepInterval(Duration.ofMinutes(1));
-                if (data != null) {
-                    dynamoBuilder.dataDirectory(data.resolve("dynamodb"));
+                // A DynamoDB endpoint in the settings (the SDK's own variable) replaces the stand-in:
+                // the tests point it at moto to run the same pipeline on another DynamoDB implementation.
+                String endpoint = o.settings().get(DYNAMODB_ENDPOINT);
+                if (endpoint == null) {
+                    DynamoStandIn.Builder dynamoBuilder = DynamoStandIn.builder().port(0).ttlSweepInterval(Duration.ofMinutes(1));
+                    if (data != null) {
+                        dynamoBuilder.dataDirectory(data.resolve("dynamodb"));
+                    }
+                    endpoint = track(dynamoBuilder.build().start()).endpoint().toString();
                 }
-                DynamoStandIn dynamo = track(dynamoBuilder.build().start());
-                DynamoDbClient client = track(DynamoDbClient.builder().endpointOverride(dynamo.endpoint())
+                DynamoDbClient client = track(DynamoDbClient.builder().endpointOverride(URI.create(endpoint))
                         .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
                         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                         .build());

@@ -296,6 +296,23 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void transition_failureWithAHalfMegabyteMessage_isRecordedShortenedAndTheJobFails() {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        store.transition(job.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now()).stage(Stage.PARSE).build());
+        String message = "unsupported markup near: " + "<div>".repeat(90_000);
+
+        Job failed = store.transition(job.id(), JobStatus.RUNNING, 1, JobChange.to(JobStatus.FAILED, now())
+                .error(new JobError(ErrorCode.UNSUPPORTED_CONTENT, message))
+                .expiresAt(now().plus(Duration.ofDays(7))).stamp("failed", now()).build());
+
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error().code()).isEqualTo(ErrorCode.UNSUPPORTED_CONTENT);
+        assertThat(failed.error().message()).hasSizeLessThanOrEqualTo(JobError.MAX_MESSAGE_CHARS)
+                .startsWith("unsupported markup near: <div><div>");
+        assertThat(store.get(job.id())).contains(failed);
+    }
+
+    @Test
     void transition_retryOfAFailedJob_startsANewAttemptWithACleanSlate() {
         Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
         store.transition(job.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now()).stage(Stage.RENDER).build());

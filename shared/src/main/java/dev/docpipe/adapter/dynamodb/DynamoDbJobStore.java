@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -45,6 +47,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static dev.docpipe.adapter.dynamodb.JobItems.n;
@@ -69,6 +72,8 @@ import static dev.docpipe.adapter.dynamodb.JobItems.s;
  *       {@code TransactionConflictException} (which the SDK does not retry): the write is tried again with
  *       backoff, {@value #MAX_CONFLICT_ROUNDS} times in all, then reported as
  *       {@link ErrorCode#STORE_UNAVAILABLE}.</li>
+ *   <li>The indexes are eventually consistent: what {@code findStale} and history get from one is
+ *       read again from the table before anyone acts on it or sees it.</li>
  * </ul>
  */
 public final class DynamoDbJobStore implements JobStore {
@@ -82,6 +87,7 @@ public final class DynamoDbJobStore implements JobStore {
     /** Cancellation reasons that say "nothing was decided, try again". */
     private static final Set<String> TRANSIENT_REASONS = Set.of("TransactionConflict", "ThrottlingError",
             "ProvisionedThroughputExceeded", "RequestLimitExceeded");
+    private static final int BATCH_GET_LIMIT = 100;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -144,6 +150,10 @@ public final class DynamoDbJobStore implements JobStore {
                             .conditionExpression("attribute_not_exists(pk)")).build()));
             return new CreateAttempt(true, null);
         } catch (TransactionCanceledException e) {
+            DocpipeException tooLarge = tooLarge(e);
+            if (tooLarge != null) {
+                throw tooLarge;
+            }
             // a failed condition or a conflicting concurrent transaction: whoever holds the key now wins
             CancellationReason dedupReason = reason(e, 0);
             Map<String, AttributeValue> holder = CONDITION_FAILED.equals(dedupReason.code()) && dedupReason.hasItem()
@@ -231,6 +241,10 @@ public final class DynamoDbJobStore implements JobStore {
                             .expressionAttributeNames(dedupNames).expressionAttributeValues(dedupValues)
                             .build()).build()));
         } catch (TransactionCanceledException cancelled) {
+            DocpipeException tooLarge = tooLarge(cancelled);
+            if (tooLarge != null) {
+                throw tooLarge;
+            }
             CancellationReason jobReason = reason(cancelled, 0);
             CancellationReason dedupReason = reason(cancelled, 1);
             if (CONDITION_FAILED.equals(jobReason.code())) {
@@ -412,7 +426,10 @@ public final class DynamoDbJobStore implements JobStore {
             } while (start != null && !belowWindow && matches.size() <= query.limit());
             boolean more = matches.size() > query.limit();
             List<Job> items = more ? matches.subList(0, query.limit()) : matches;
-            return new Page<>(items, more ? Cursors.after(items.get(items.size() - 1).id()) : null);
+            JobId last = items.isEmpty() ? null : items.get(items.size() - 1).id();
+            List<Job> current = asTheTableHasThem(items, j -> (query.status() == null || j.status() == query.status())
+                    && (query.priority() == null || j.priority() == query.priority()));
+            return new Page<>(current, more ? Cursors.after(last) : null);
         });
     }
 
@@ -433,11 +450,42 @@ public final class DynamoDbJobStore implements JobStore {
                         .expressionAttributeValues(e.values()).scanIndexForward(true).limit(limit));
                 page.items().forEach(item -> found.add(JobItems.fromItem(item)));
             }
-            return found.stream()
+            List<Job> stale = asTheTableHasThem(found, j -> j.status() == activeStatus && j.updatedAt().isBefore(notUpdatedSince));
+            return stale.stream()
                     .sorted(Comparator.comparing(Job::updatedAt).thenComparing(Job::id))
                     .limit(limit)
                     .toList();
         });
+    }
+
+    /**
+     * The jobs an index returned, read again from the table (consistent reads, in the same order),
+     * keeping those that still exist, are not expired and still match. DynamoDB's global secondary
+     * indexes are eventually consistent: an index entry can show a job as it was a moment ago (still
+     * running when it completed, still there when it was deleted). The sweeper acting on such a copy
+     * would re-drive a job that is moving; history would show a deleted job or an old status.
+     */
+    private List<Job> asTheTableHasThem(List<Job> fromIndex, Predicate<Job> stillMatches) {
+        Map<String, Job> current = new HashMap<>();
+        for (int from = 0; from < fromIndex.size(); from += BATCH_GET_LIMIT) {
+            List<Map<String, AttributeValue>> keys = fromIndex.subList(from, Math.min(fromIndex.size(), from + BATCH_GET_LIMIT))
+                    .stream().map(j -> JobItems.jobKey(j.id())).toList();
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            for (int round = 0; !request.isEmpty(); round++) {
+                if (round > 0) {
+                    backOff(round);
+                }
+                Map<String, KeysAndAttributes> asked = request;
+                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(asked));
+                response.responses().getOrDefault(table, List.of()).stream()
+                        .filter(item -> !JobItems.isExpired(item, clock.instant()))
+                        .map(JobItems::fromItem)
+                        .forEach(j -> current.put(j.id().value(), j));
+                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        return fromIndex.stream().map(j -> current.get(j.id().value()))
+                .filter(j -> j != null && stillMatches.test(j)).toList();
     }
 
     @Override
@@ -556,10 +604,29 @@ public final class DynamoDbJobStore implements JobStore {
         }
     }
 
+    private static final String SIZE_LIMIT_MESSAGE = "exceeded the maximum allowed size";
+
+    /**
+     * DynamoDB's refusal of an item over 400 KB, as a permanent {@link ErrorCode#TOO_LARGE} (retrying
+     * cannot help), or null for any other failure. DynamoDB answers a single write with a
+     * {@code ValidationException} ("Item size has exceeded the maximum allowed size", "Item size to
+     * update has exceeded …"); a transaction either the same way or, per its documentation, cancelled
+     * with a {@code ValidationError} reason carrying that message.
+     */
+    private static DocpipeException tooLarge(DynamoDbException e) {
+        boolean refused = e instanceof TransactionCanceledException cancelled && cancelled.hasCancellationReasons()
+                ? cancelled.cancellationReasons().stream().anyMatch(r -> "ValidationError".equals(r.code())
+                        && r.message() != null && r.message().contains(SIZE_LIMIT_MESSAGE))
+                : e.awsErrorDetails() != null && "ValidationException".equals(e.awsErrorDetails().errorCode())
+                        && e.getMessage() != null && e.getMessage().contains(SIZE_LIMIT_MESSAGE);
+        return refused ? new DocpipeException(ErrorCode.TOO_LARGE,
+                "the job record would exceed DynamoDB's 400 KB item limit", null, e) : null;
+    }
+
     /** Runs a store call, translating SDK failures into domain exceptions. */
     private static <T> T call(Supplier<T> body) {
         try {
-            return body.get();
+            return refusingOversizeItems(body);
         } catch (SdkClientException e) {
             throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE, "job store unreachable", null, e);
         } catch (TransactionCanceledException | ConditionalCheckFailedException e) {
@@ -567,6 +634,15 @@ public final class DynamoDbJobStore implements JobStore {
         } catch (DynamoDbException e) {
             throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE,
                     "job store error " + e.awsErrorDetails().errorCode(), null, e);
+        }
+    }
+
+    private static <T> T refusingOversizeItems(Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (DynamoDbException e) {
+            DocpipeException tooLarge = tooLarge(e);
+            throw tooLarge != null ? tooLarge : e;
         }
     }
 }
