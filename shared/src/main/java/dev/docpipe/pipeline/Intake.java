@@ -42,9 +42,20 @@ public final class Intake {
     private final Clock clock;
     private final long maxDocumentBytes;
     private final Duration retention;
+    private final Map<String, String> defaultOptions;
 
     public Intake(JobRegistry registry, JobTransitions transitions, StageQueues queues, Clock clock, long maxDocumentBytes,
                   Duration retention) {
+        this(registry, transitions, queues, clock, maxDocumentBytes, retention, Map.of());
+    }
+
+    /**
+     * @param defaultOptions render options every job gets unless its request sets them itself
+     *                       ({@code DOCPIPE_DEFAULT_OPTIONS}, {@code serve}'s render flags)
+     */
+    public Intake(JobRegistry registry, JobTransitions transitions, StageQueues queues, Clock clock, long maxDocumentBytes,
+                  Duration retention, Map<String, String> defaultOptions) {
+        this.defaultOptions = Map.copyOf(defaultOptions);
         this.registry = registry;
         this.transitions = transitions;
         this.queues = queues;
@@ -78,7 +89,8 @@ public final class Intake {
         Instant now = clock.instant();
         // the API and the CLI refuse invalid options before anything starts; an upload's metadata can
         // only be refused here, as a job that fails at once and shows why
-        Map<String, String> options = request.options();
+        Map<String, String> options = new java.util.LinkedHashMap<>(defaultOptions);
+        options.putAll(request.options());
         DocpipeException refused = null;
         try {
             options = RenderOptions.parse(options).toMap();

@@ -6,6 +6,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The parsed arguments of {@code serve}.
@@ -16,13 +17,14 @@ import java.util.List;
  * @param sweepInterval how often the sweeper runs
  */
 public record ServeOptions(Path data, int port, int s3Port, Config.StoreKind store, boolean redis,
-                           Duration sweepInterval, boolean help) {
+                           Duration sweepInterval, boolean help, Map<String, String> renderOptions) {
     public static final Path DEFAULT_DATA = Path.of(".docpipe");
     public static final int DEFAULT_PORT = 8787;
     public static final int DEFAULT_S3_PORT = 8788;
     /** Same default as convert, for the same reasons (docs/local.md). */
     public static final Config.StoreKind DEFAULT_STORE = ConvertOptions.DEFAULT_STORE;
-    static final String OPTIONS = "--data, --port, --s3-port, --store, --no-redis, --sweep-interval, --help";
+    static final String OPTIONS = "--data, --port, --s3-port, --store, --no-redis, --sweep-interval, --help, "
+            + RenderFlags.NAMES;
 
     public static final String USAGE = """
             usage: java -jar docpipe-local.jar serve [options]
@@ -41,6 +43,9 @@ public record ServeOptions(Path data, int port, int s3Port, Config.StoreKind sto
               --sweep-interval SECONDS      how often the sweeper runs (default 30)
               -h, --help                    show this help
 
+            render options (the default of every job; a job's own options win, one by one):
+            """ + RenderFlags.USAGE + """
+
             DOCPIPE_* environment variables (limits, retention, timeouts; docs/architecture.md) apply as in
             Lambda. Stop with Ctrl-C. Exit codes: 0 stopped, 2 bad invocation, 3 the pipeline failed.
             """;
@@ -53,6 +58,7 @@ public record ServeOptions(Path data, int port, int s3Port, Config.StoreKind sto
         boolean redis = true;
         Integer sweep = null;
         boolean help = false;
+        RenderFlags render = new RenderFlags();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String name = arg;
@@ -61,6 +67,10 @@ public record ServeOptions(Path data, int port, int s3Port, Config.StoreKind sto
             if (arg.startsWith("--") && eq > 2) {
                 name = arg.substring(0, eq);
                 inline = arg.substring(eq + 1);
+            }
+            if (RenderFlags.optionOf(name) != null) {
+                render.put(name, inline != null ? inline : ConvertOptions.value(args, ++i, name, "a value; see --help"));
+                continue;
             }
             switch (name) {
                 case "-h", "--help" -> help = true;
@@ -110,7 +120,7 @@ public record ServeOptions(Path data, int port, int s3Port, Config.StoreKind sto
             throw new UsageException("--port and --s3-port are both " + p + "; give them different ports");
         }
         return new ServeOptions(dataPath, p, s, store == null ? DEFAULT_STORE : store, redis,
-                Duration.ofSeconds(sweep == null ? 30 : sweep), help);
+                Duration.ofSeconds(sweep == null ? 30 : sweep), help, render.validated());
     }
 
     private static void once(Object previous, String option) throws UsageException {

@@ -124,7 +124,7 @@ class MainTest {
         assertUsageError(run("convert", "x.md", "--format", "docx"),
                 "docpipe convert: --format must be one of html, markdown, text, not 'docx'");
         assertUsageError(run("convert", "x.md", "--colour"),
-                "docpipe convert: unknown option '--colour'; the options are --out, --priority, --format, --url, --store, --redis, --help");
+                "docpipe convert: unknown option '--colour'; the options are --out, --priority, --format, --url, --store, --redis, --help, --paper, --orientation, --margins, --header, --footer, --page-numbers, --document-css-only, --font-size, --language, --pdfa");
     }
 
     @Test

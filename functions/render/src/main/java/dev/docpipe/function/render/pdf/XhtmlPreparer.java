@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  *       document brings, {@code on*} event attributes (openhtmltopdf turns {@code onclick} into
  *       PDF JavaScript) and {@code download} attributes (file attachments); link targets other
  *       than {@code #fragment}, {@code http:}, {@code https:} and {@code mailto:} lose their href;</li>
+ *   <li>images without alt text get their {@code title}, else "Image" (PDF/UA-1 wants alternate
+ *       text on every figure);</li>
  *   <li>set from {@link DocumentInfo}: {@code <title>}, {@code <meta name=author|subject>} (the
  *       source of the document information dictionary and XMP) and {@code <html lang>};</li>
  *   <li>added before the document's own styles (so they win): a default {@code @page} (A4,
@@ -71,6 +73,8 @@ final class XhtmlPreparer {
             """;
     /** The id the parse stage gives its stylesheet, which the {@code documentCssOnly} option removes. */
     static final String DOCPIPE_STYLESHEET_ID = "docpipe-stylesheet";
+    /** The alternate text of an image that has none. */
+    static final String IMAGE_ALT = "Image";
     static final String PAGE_NUMBER_STYLE = """
             @page {
               @bottom-center {
@@ -114,6 +118,7 @@ final class XhtmlPreparer {
         if (options.documentCssOnlyOn()) {
             doc.select("style#" + DOCPIPE_STYLESHEET_ID).remove();
         }
+        describeImages(doc);
         addStyles(doc, options.pageNumbersOn());
         PageSetup.addCallerStyle(doc, options, info.title());
         addBookmarks(doc);
@@ -263,6 +268,20 @@ final class XhtmlPreparer {
                 html.attr("lang", lang);
             } else {
                 html.removeAttr("lang");
+            }
+        }
+    }
+
+    /**
+     * PDF/UA-1 (7.3) wants alternate text on every figure, and docpipe cannot know what an image
+     * shows: an image without alt text (or with an empty one) gets its {@code title}, else
+     * {@value #IMAGE_ALT}.
+     */
+    private static void describeImages(Document doc) {
+        for (Element img : doc.select("img")) {
+            if (img.attr("alt").isBlank()) {
+                String title = clean(img.attr("title"));
+                img.attr("alt", title.isEmpty() ? IMAGE_ALT : title);
             }
         }
     }

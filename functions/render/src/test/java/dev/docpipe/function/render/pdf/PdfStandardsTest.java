@@ -29,6 +29,12 @@ class PdfStandardsTest {
         String cjk = Xhtml.document("多言語", "<h1>中文 日本語 한국어</h1><p>简体中文的段落。日本語の段落です。"
                 + "한국어 문단입니다. Ελληνικά, Русский, עברית.</p>");
         String long_ = Xhtml.document("Long", "<h1>Long</h1>" + Xhtml.lorem(40));
+        String bare = Xhtml.document("Bare", "<p>An image without alt <img src=\"" + PNG + "\"/> and one with an "
+                + "empty alt <img alt=\"\" src=\"" + PNG + "\"/>; a table without headers:</p>"
+                + "<table><tr><td>1</td><td>2</td></tr></table><p>A <a href=\"#x\">fragment link</a>, "
+                + "<span style=\"color: rgba(0,0,0,0.5)\">translucent text</span>, <code>code</code>.</p>"
+                + "<pre>preformatted\n  block</pre><blockquote>quote</blockquote><dl><dt>term</dt><dd>def</dd></dl>"
+                + "<h2 id=\"x\">Target</h2>");
         Map<String, String> all = Map.of("paper", "letter", "orientation", "landscape", "margins", "15mm",
                 "header", "{title} – {date}", "footer", "Page {page} of {pages}", "fontSize", "12pt",
                 "language", "de", "documentCssOnly", "on");
@@ -38,6 +44,7 @@ class PdfStandardsTest {
                 Arguments.of("text", text, Map.of()),
                 Arguments.of("cjk", cjk, Map.of()),
                 Arguments.of("long", long_, Map.of()),
+                Arguments.of("images without alt, tables without headers", bare, Map.of()),
                 Arguments.of("html with every option", html, all),
                 Arguments.of("cjk, no page numbers", cjk, Map.of("pageNumbers", "off", "header", "见 {page}")));
     }
