@@ -71,8 +71,8 @@ final class XhtmlPreparer {
             @page { size: A4; margin: 20mm 18mm 22mm 18mm; }
             body { font-family: "DocSans", sans-serif; }
             """;
-    /** The id the parse stage gives its stylesheet, which the {@code documentCssOnly} option removes. */
-    static final String DOCPIPE_STYLESHEET_ID = "docpipe-stylesheet";
+    /** The class the parse stage gives its stylesheets, which the {@code documentCssOnly} option removes. */
+    static final String DOCPIPE_STYLESHEET_CLASS = "docpipe-stylesheet";
     /** The alternate text of an image that has none. */
     static final String IMAGE_ALT = "Image";
     static final String PAGE_NUMBER_STYLE = """
@@ -116,7 +116,7 @@ final class XhtmlPreparer {
         sanitise(doc);
         describe(doc, info);
         if (options.documentCssOnlyOn()) {
-            doc.select("style#" + DOCPIPE_STYLESHEET_ID).remove();
+            doc.select("style." + DOCPIPE_STYLESHEET_CLASS).remove();
         }
         describeImages(doc);
         addStyles(doc, options.pageNumbersOn());

@@ -106,7 +106,7 @@ class PdfRendererOptionsTest {
     void documentCssOnly_dropsDocpipesStylesheet_andKeepsTheDocuments() {
         String doc = """
                 <html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title>
-                <style id="docpipe-stylesheet">p { font-size: 20pt; }</style>
+                <style class="docpipe-stylesheet">p { font-size: 20pt; }</style>
                 <style>h1 { font-size: 30pt; }</style></head><body><h1>Head</h1><p>para</p></body></html>""";
         assertThat(fontSizeOf(render(doc, Map.of()), "para")).isCloseTo(20f, within(1.1f));
         RenderedPdf own = render(doc, Map.of("documentCssOnly", "on"));
