@@ -538,6 +538,8 @@
       ['Attempt', String(job.attempt), 'attempt'],
       ['Priority', job.priority, 'priority'],
       ['Format', job.format || 'detected when parsed', 'format'],
+      ['Page options', Object.entries(job.options || {}).map(([k, v]) => k + ' ' + v).join(', ')
+        || 'the document\'s', 'options'],
       ['Created', formatTime(job.createdAt), 'created'],
       ['Updated', formatTime(job.updatedAt), 'updated'],
     ];
@@ -664,18 +666,35 @@
     announce(message);
   }
 
+  /** The page options the form sets (empty fields left out: the document decides), or undefined. */
+  function renderOptions() {
+    const options = {};
+    ['paper', 'orientation', 'margins', 'header', 'footer', 'pageNumbers', 'fontSize', 'language', 'pdfa']
+      .forEach((name) => {
+        const value = $('opt-' + name).value.trim();
+        if (value) {
+          options[name] = value;
+        }
+      });
+    if ($('opt-documentCssOnly').checked) {
+      options.documentCssOnly = 'on';
+    }
+    return Object.keys(options).length ? options : undefined;
+  }
+
   $('submit-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const button = $('submit-button');
     button.disabled = true;
     const priority = $('priority').value;
     const format = $('format').value || undefined;
+    const options = renderOptions();
     try {
       let jobId;
       if (source() === 'file') {
-        jobId = await upload(priority, format);
+        jobId = await upload(priority, format, options);
       } else {
-        const body = { priority, format };
+        const body = { priority, format, options };
         if (source() === 'url') {
           body.url = $('url').value.trim();
         } else {
@@ -698,12 +717,12 @@
     }
   });
 
-  async function upload(priority, format) {
+  async function upload(priority, format, options) {
     const file = $('file').files[0];
     if (!file) {
       throw new Error('choose a file first.');
     }
-    const grant = await api('POST', 'uploads', { filename: file.name, priority, format });
+    const grant = await api('POST', 'uploads', { filename: file.name, priority, format, options });
     if (file.size > grant.maxBytes) {
       throw new Error('the file is larger than ' + grant.maxBytes + ' bytes.');
     }

@@ -123,7 +123,8 @@ class TemplateTest {
         assertThat(rules).hasSize(1);
         Map<String, Object> rule = Template.map(rules.get(0));
         assertThat(rule.get("AllowedMethods")).isEqualTo(List.of("PUT"));
-        assertThat(rule.get("AllowedHeaders")).isEqualTo(List.of("content-type"));
+        // the options a pre-signed upload carries are a signed header the browser must be allowed to send
+        assertThat(rule.get("AllowedHeaders")).isEqualTo(List.of("content-type", "x-amz-meta-options"));
         assertThat(rule.get("AllowedOrigins")).isEqualTo(List.of("https://*.execute-api." + t.region + ".amazonaws.com"));
     }
 

@@ -43,8 +43,8 @@ class ForwardingBlobs implements Blobs {
     }
 
     @Override
-    public URI presignPut(BlobRef ref, Duration expiry, String contentType) {
-        return real.presignPut(ref, expiry, contentType);
+    public URI presignPut(BlobRef ref, Duration expiry, String contentType, Map<String, String> metadata) {
+        return real.presignPut(ref, expiry, contentType, metadata);
     }
 
     @Override

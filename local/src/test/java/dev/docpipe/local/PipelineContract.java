@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * End to end through s3proxy, ElasticMQ, a job store and redis-server: documents dropped into the
- * uploads prefix by a plain S3 client come out as PDFs. Run against each store by a subclass.
+ * uploads prefix by a plain S3 client come out as PDFs that veraPDF accepts as PDF/UA-1 and PDF/A-2b.
+ * Run against each store by a subclass.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class PipelineContract {
@@ -85,6 +86,7 @@ abstract class PipelineContract {
 
     protected String pdfText(Job job) throws IOException {
         byte[] pdf = pipeline.components().blobs().get(BlobRef.parse(job.result().pdfLocation())).orElseThrow().bytes();
+        assertThat(PdfConformance.failedRules(pdf)).as("PDF/UA-1 and PDF/A-2b rules %s fails", job.filename()).isEmpty();
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             assertThat(doc.getNumberOfPages()).isEqualTo(job.result().pages());
             return new PDFTextStripper().getText(doc);

@@ -2,13 +2,16 @@ package dev.docpipe.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.Job;
+import dev.docpipe.job.RenderOptions;
 
 import java.net.URI;
 import java.util.TreeMap;
 
 /**
- * What the API shows of a job. Never the owner, the dedup key or the source's storage location;
+ * What the API shows of a job, with the caller's render options ({@code options}) and every option's
+ * value as the render uses it ({@code effectiveOptions}). Never the owner, the dedup key or the source's storage location;
  * times are ISO-8601 UTC.
  */
 public final class JobView {
@@ -32,6 +35,8 @@ public final class JobView {
         if (job.filename() != null) {
             n.put("filename", job.filename());
         }
+        n.set("options", JSON.valueToTree(new TreeMap<>(job.options())));
+        effectiveOptions(job).ifPresent(e -> n.set("effectiveOptions", JSON.valueToTree(e)));
         n.put("source", job.source().kind().name().toLowerCase(java.util.Locale.ROOT));
         if (job.source().kind() == dev.docpipe.job.Source.Kind.URL) {
             n.put("url", job.source().location());
@@ -57,5 +62,14 @@ public final class JobView {
             n.put("expiresAt", job.expiresAt().toString());
         }
         return n;
+    }
+
+    /** Every render option with the value the render uses; empty for options no longer valid (older jobs). */
+    private static java.util.Optional<java.util.Map<String, String>> effectiveOptions(Job job) {
+        try {
+            return java.util.Optional.of(RenderOptions.parse(job.options()).effective());
+        } catch (DocpipeException e) {
+            return java.util.Optional.empty();
+        }
     }
 }

@@ -85,7 +85,8 @@ public record Components(Config config, Clock clock, JobStore store, FastPath fa
     }
 
     public Intake intake() {
-        return new Intake(registry(), transitions(), queues, clock, config.maxDocumentBytes(), config.retention());
+        return new Intake(registry(), transitions(), queues, clock, config.maxDocumentBytes(), config.retention(),
+                config.defaultOptions());
     }
 
     /** Stages leased for the deployed functions' timeouts. */

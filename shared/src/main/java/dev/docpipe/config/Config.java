@@ -1,5 +1,8 @@
 package dev.docpipe.config;
 
+import dev.docpipe.job.DocpipeException;
+import dev.docpipe.job.RenderOptions;
+
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +34,8 @@ import java.util.Optional;
  *   <tr><td>DOCPIPE_QUEUED_TIMEOUT_SECONDS</td><td>300</td><td>a queued job older than this is re-driven by the sweeper</td></tr>
  *   <tr><td>DOCPIPE_STAGE_TIMEOUT_SECONDS</td><td>900</td><td>a running stage older than this is re-driven</td></tr>
  *   <tr><td>DOCPIPE_MAX_REDRIVES</td><td>3</td><td>re-drives before a job fails as {@code retries_exhausted}</td></tr>
+ *   <tr><td>DOCPIPE_DEFAULT_OPTIONS</td><td>(none)</td><td>render options every job gets unless it sets them itself,
+ *       as a URL-encoded form ({@code paper=letter&pdfa=off}); validated at start</td></tr>
  * </table>
  */
 public record Config(
@@ -51,7 +56,12 @@ public record Config(
         Duration renderTimeout,
         Duration queuedTimeout,
         Duration stageTimeout,
-        int maxRedrives) {
+        int maxRedrives,
+        Map<String, String> defaultOptions) {
+
+    public Config {
+        defaultOptions = Map.copyOf(defaultOptions == null ? Map.of() : defaultOptions);
+    }
 
     public enum StoreKind { DYNAMODB, POSTGRES }
 
@@ -90,7 +100,16 @@ public record Config(
                 Duration.ofSeconds(r.integer("DOCPIPE_RENDER_TIMEOUT_SECONDS", 60, 1, 900)),
                 Duration.ofSeconds(r.integer("DOCPIPE_QUEUED_TIMEOUT_SECONDS", 300, 1, 86_400)),
                 Duration.ofSeconds(r.integer("DOCPIPE_STAGE_TIMEOUT_SECONDS", 900, 1, 86_400)),
-                r.integer("DOCPIPE_MAX_REDRIVES", 3, 0, 100));
+                r.integer("DOCPIPE_MAX_REDRIVES", 3, 0, 100),
+                defaultOptions(r.optional("DOCPIPE_DEFAULT_OPTIONS")));
+    }
+
+    private static Map<String, String> defaultOptions(String form) {
+        try {
+            return RenderOptions.parse(RenderOptions.fromForm(form)).toMap();
+        } catch (DocpipeException e) {
+            throw new ConfigException("DOCPIPE_DEFAULT_OPTIONS: " + e.getMessage());
+        }
     }
 
     public QueueNames queueNames() {
@@ -126,7 +145,8 @@ public record Config(
                 + ", renderTimeout=" + renderTimeout
                 + ", queuedTimeout=" + queuedTimeout
                 + ", stageTimeout=" + stageTimeout
-                + ", maxRedrives=" + maxRedrives + "]";
+                + ", maxRedrives=" + maxRedrives
+                + ", defaultOptions=" + defaultOptions + "]";
     }
 
     static String mask(String url) {

@@ -14,6 +14,7 @@ public enum ErrorCode {
     INVALID_FORMAT(false),
     INVALID_STATUS(false),
     INVALID_CURSOR(false),
+    INVALID_OPTION(false),
     TOO_LARGE(false),
     UNSUPPORTED_CONTENT(false),
     EMPTY_DOCUMENT(false),

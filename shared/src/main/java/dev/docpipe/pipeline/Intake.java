@@ -1,12 +1,14 @@
 package dev.docpipe.pipeline;
 
 import dev.docpipe.job.DedupKey;
+import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.ErrorCode;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobChange;
 import dev.docpipe.job.JobError;
 import dev.docpipe.job.JobId;
 import dev.docpipe.job.JobStatus;
+import dev.docpipe.job.RenderOptions;
 import dev.docpipe.job.Stage;
 import dev.docpipe.logging.LogFields;
 import dev.docpipe.port.StageMessage;
@@ -19,11 +21,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Where every job starts, whether it came from an S3 upload (ingest) or the API (submit): dedup and
- * create through the {@link JobRegistry}, then the first parse message. A document over the size
- * limit becomes a job that fails at once with {@code too_large}, so the user can see why.
+ * create through the {@link JobRegistry}, then the first parse message. Render options are brought to
+ * their canonical form ({@link RenderOptions}) before the dedup key is made. A document over the size
+ * limit becomes a job that fails at once with {@code too_large}, and one whose options are invalid (an
+ * upload's metadata) with {@code invalid_option}, so the user can see why.
  *
  * <p>A crash between the create and the send leaves a queued job with no message: the sweeper
  * re-drives it.
@@ -37,9 +42,20 @@ public final class Intake {
     private final Clock clock;
     private final long maxDocumentBytes;
     private final Duration retention;
+    private final Map<String, String> defaultOptions;
 
     public Intake(JobRegistry registry, JobTransitions transitions, StageQueues queues, Clock clock, long maxDocumentBytes,
                   Duration retention) {
+        this(registry, transitions, queues, clock, maxDocumentBytes, retention, Map.of());
+    }
+
+    /**
+     * @param defaultOptions render options every job gets unless its request sets them itself
+     *                       ({@code DOCPIPE_DEFAULT_OPTIONS}, {@code serve}'s render flags)
+     */
+    public Intake(JobRegistry registry, JobTransitions transitions, StageQueues queues, Clock clock, long maxDocumentBytes,
+                  Duration retention, Map<String, String> defaultOptions) {
+        this.defaultOptions = Map.copyOf(defaultOptions);
         this.registry = registry;
         this.transitions = transitions;
         this.queues = queues;
@@ -71,7 +87,17 @@ public final class Intake {
      */
     public JobRegistry.Registration submit(IntakeRequest request, JobId candidateId, boolean restartFinished) {
         Instant now = clock.instant();
-        String dedupKey = DedupKey.of(request.owner(), request.contentChecksum(), request.options());
+        // the API and the CLI refuse invalid options before anything starts; an upload's metadata can
+        // only be refused here, as a job that fails at once and shows why
+        Map<String, String> options = new java.util.LinkedHashMap<>(defaultOptions);
+        options.putAll(request.options());
+        DocpipeException refused = null;
+        try {
+            options = RenderOptions.parse(options).toMap();
+        } catch (DocpipeException e) {
+            refused = e;
+        }
+        String dedupKey = DedupKey.of(request.owner(), request.contentChecksum(), options);
         JobId id = candidateId;
         if (id == null || transitions.store().get(id).filter(j -> !j.dedupKey().equals(dedupKey)).isPresent()) {
             id = JobId.newId(now);
@@ -80,7 +106,7 @@ public final class Intake {
         // filters by the id's time), not from the moment its upload arrived
         Instant created = id.equals(candidateId) && id.createdAt().isBefore(now) ? id.createdAt() : now;
         Job candidate = Job.newQueued(id, request.owner(), request.source(), request.filename(),
-                request.format(), request.priority(), request.options(), dedupKey, created, now);
+                request.format(), request.priority(), options, dedupKey, created, now);
         JobRegistry.Registration registration = registry.register(candidate, restartFinished);
         LogFields.job(registration.job());
         LogFields.put(LogFields.TRACE_ID, request.traceId());
@@ -92,14 +118,21 @@ public final class Intake {
             return registration;
         }
         Job job = registration.job();
+        if (refused != null) {
+            return new JobRegistry.Registration(failNow(job, new JobError(refused.code(), refused.getMessage()), now),
+                    registration.outcome());
+        }
         if (request.size() > maxDocumentBytes) {
-            Job failed = transitions.apply(job, JobChange.to(JobStatus.FAILED, now)
-                    .error(new JobError(ErrorCode.TOO_LARGE, "document is " + request.size()
-                            + " bytes; the limit is " + maxDocumentBytes + " bytes"))
-                    .stamp("failed", now).expiresAt(now.plus(retention)).build());
+            Job failed = failNow(job, new JobError(ErrorCode.TOO_LARGE, "document is " + request.size()
+                    + " bytes; the limit is " + maxDocumentBytes + " bytes"), now);
             return new JobRegistry.Registration(failed, registration.outcome());
         }
         queues.send(new StageMessage(job.id(), Stage.PARSE, job.priority(), job.attempt(), request.traceId()));
         return registration;
+    }
+
+    private Job failNow(Job job, JobError error, Instant now) {
+        return transitions.apply(job, JobChange.to(JobStatus.FAILED, now).error(error)
+                .stamp("failed", now).expiresAt(now.plus(retention)).build());
     }
 }

@@ -5,6 +5,7 @@ import dev.docpipe.job.FileNames;
 import dev.docpipe.job.Format;
 import dev.docpipe.job.JobId;
 import dev.docpipe.job.Priority;
+import dev.docpipe.job.RenderOptions;
 import dev.docpipe.job.Source;
 import dev.docpipe.port.BlobRef;
 import dev.docpipe.port.Blobs;
@@ -23,7 +24,9 @@ import java.util.Optional;
  *
  * <p>Key layout: {@code uploads/[<priority>/]<owner>/<name>}; a first segment naming a priority
  * (high, default, low) is the priority. Object metadata {@code owner} and {@code priority} win over
- * the key; {@code format} (html, markdown, text) is optional. The ETag is the content checksum, so
+ * the key; {@code format} (html, markdown, text) is optional, and so is {@code options}: render options
+ * as a URL-encoded form ({@code paper=letter&orientation=landscape}; invalid ones fail the job with
+ * {@code invalid_option}). The ETag is the content checksum, so
  * the same bytes uploaded twice are one job (a multipart ETag depends on the part size).
  *
  * <p>Keys the API's {@code POST /uploads} signs have the shape
@@ -37,6 +40,8 @@ public final class UploadIntake {
     public static final String DEFAULT_OWNER = "default";
     /** Prefix of the alias objects: {@code aliases/<pre-allocated job id>} holds the id of the job it became. */
     public static final String ALIASES = "aliases/";
+    /** The metadata key holding render options as a URL-encoded form ({@link RenderOptions#toForm}). */
+    public static final String OPTIONS_METADATA = "options";
 
     private final Blobs blobs;
     private final Intake intake;
@@ -103,7 +108,8 @@ public final class UploadIntake {
                     + "the job shows it as {}", filename.replace('\uFFFD', '?'));
         }
         JobRegistry.Registration r = intake.submit(new IntakeRequest(owner, Source.s3(bucket, key), filename, format,
-                priority, Map.of(), "etag:" + object.etag(), object.size(), traceId), preallocated.orElse(null),
+                priority, RenderOptions.fromForm(meta.get(OPTIONS_METADATA)), "etag:" + object.etag(), object.size(),
+                traceId), preallocated.orElse(null),
                 restartFinished);
         if (preallocated.isPresent() && r.outcome() != JobRegistry.Outcome.CREATED
                 && !r.job().id().equals(preallocated.get())) {

@@ -24,7 +24,15 @@ public interface Blobs {
     List<BlobInfo> list(String bucket, String prefix, String startAfter, int limit);
 
     /** A URL that lets its holder PUT this one object until it expires. */
-    URI presignPut(BlobRef ref, Duration expiry, String contentType);
+    default URI presignPut(BlobRef ref, Duration expiry, String contentType) {
+        return presignPut(ref, expiry, contentType, Map.of());
+    }
+
+    /**
+     * Like {@link #presignPut(BlobRef, Duration, String)}, with user metadata the signature covers: the
+     * PUT must send each entry as an {@code x-amz-meta-<name>} header with exactly that value.
+     */
+    URI presignPut(BlobRef ref, Duration expiry, String contentType, Map<String, String> metadata);
 
     /** A URL that lets its holder GET this one object until it expires. */
     URI presignGet(BlobRef ref, Duration expiry);

@@ -23,6 +23,15 @@ class ConfigTest {
     }
 
     @Test
+    void defaultOptions_areValidatedAtStart_andCanonical() {
+        assertThat(Config.from(Map.of("DOCPIPE_JOBS_TABLE", "jobs")).defaultOptions()).isEmpty();
+        assertThat(Config.from(Map.of("DOCPIPE_JOBS_TABLE", "jobs", "DOCPIPE_DEFAULT_OPTIONS", "paper=Letter&pdfa=false"))
+                .defaultOptions()).containsOnly(Map.entry("paper", "letter"), Map.entry("pdfa", "off"));
+        assertThatThrownBy(() -> Config.from(Map.of("DOCPIPE_JOBS_TABLE", "jobs", "DOCPIPE_DEFAULT_OPTIONS", "paper=b5")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("DOCPIPE_DEFAULT_OPTIONS: option 'paper'");
+    }
+
+    @Test
     void postgres_needsAJdbcUrl() {
         assertThatThrownBy(() -> Config.from(Map.of("DOCPIPE_JOB_STORE", "postgres")))
                 .hasMessage("DOCPIPE_DATABASE_URL is required but not set");

@@ -46,6 +46,43 @@ class IntakeTest {
         });
     }
 
+    private IntakeRequest withOptions(Map<String, String> options) {
+        return new IntakeRequest("alice", Source.s3("uploads", "uploads/alice/a.md"), "a.md", Format.MARKDOWN,
+                Priority.HIGH, options, "etag:same", 10, "trace-1");
+    }
+
+    @Test
+    void options_areStoredCanonical_soTwoSpellingsAreOneJob() {
+        JobRegistry.Registration first = intake.submit(withOptions(Map.of("paper", "Letter", "fontSize", "12")));
+        JobRegistry.Registration again = intake.submit(withOptions(Map.of("paper", "letter", "fontSize", "12pt")));
+        JobRegistry.Registration other = intake.submit(withOptions(Map.of("paper", "a4")));
+
+        assertThat(first.job().options()).containsOnly(Map.entry("paper", "letter"), Map.entry("fontSize", "12pt"));
+        assertThat(again.job().id()).isEqualTo(first.job().id());
+        assertThat(other.job().id()).isNotEqualTo(first.job().id());
+    }
+
+    @Test
+    void invalidOptions_failTheJobAtOnce_asInvalidOption_withoutAMessage() {
+        JobRegistry.Registration r = intake.submit(withOptions(Map.of("paper", "b5")));
+
+        assertThat(r.job().status()).isEqualTo(JobStatus.FAILED);
+        assertThat(r.job().error().code()).isEqualTo(ErrorCode.INVALID_OPTION);
+        assertThat(r.job().error().message()).contains("paper", "a4, a5, letter");
+        assertThat(r.job().options()).containsEntry("paper", "b5");
+        assertThat(queues.sent()).isEmpty();
+    }
+
+    @Test
+    void defaultOptions_applyWhereTheRequestSetsNone() {
+        Intake withDefaults = new Intake(new JobRegistry(store, fastPath, clock, Duration.ofDays(1), Duration.ofHours(1)),
+                new JobTransitions(store, fastPath, Duration.ofHours(1)), queues, clock, 1000, Duration.ofDays(7),
+                Map.of("paper", "letter", "pdfa", "off"));
+
+        assertThat(withDefaults.submit(withOptions(Map.of("paper", "a5"))).job().options())
+                .containsOnly(Map.entry("paper", "a5"), Map.entry("pdfa", "off"));
+    }
+
     @Test
     void theSameContentTwice_isOneJobAndOneMessage() {
         JobRegistry.Registration first = intake.submit(upload(10, "abc"));

@@ -54,7 +54,7 @@ public final class InMemoryBlobs implements Blobs {
     }
 
     @Override
-    public URI presignPut(BlobRef ref, Duration expiry, String contentType) {
+    public URI presignPut(BlobRef ref, Duration expiry, String contentType, Map<String, String> metadata) {
         return URI.create("http://blobs.test/" + ref.key() + "?put");
     }
 

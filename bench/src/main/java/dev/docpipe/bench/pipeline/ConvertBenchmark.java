@@ -41,14 +41,11 @@ public final class ConvertBenchmark {
     private ConvertBenchmark() {
     }
 
-    private record Prepared(BenchCorpus.Doc doc, String xhtml, DocumentInfo info) {
+    record Prepared(BenchCorpus.Doc doc, String xhtml, DocumentInfo info) {
     }
 
-    public static void main(String[] args) {
-        // s3proxy brings logback onto the classpath next to slf4j-simple; without a configuration it
-        // would log every DEBUG line: pick slf4j-simple, warnings only
-        System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    /** {@code --warmup N} and {@code --rounds N} (defaults 3 and 7), the arguments of the render benches. */
+    static int[] warmupAndRounds(String[] args) {
         int warmup = 3;
         int rounds = 7;
         for (int i = 0; i < args.length; i++) {
@@ -59,6 +56,28 @@ public final class ConvertBenchmark {
                         + " (expected --warmup N, --rounds N)");
             }
         }
+        return new int[]{warmup, rounds};
+    }
+
+    /** Each document parsed once; title and language from the parse metadata, the owner as author, as RenderService does. */
+    static List<Prepared> prepare(DocumentConverter converter, List<BenchCorpus.Doc> docs) {
+        List<Prepared> prepared = new ArrayList<>();
+        for (BenchCorpus.Doc doc : docs) {
+            ParsedDocument parsed = converter.convert(doc.content(), null, doc.name(), null);
+            prepared.add(new Prepared(doc, parsed.xhtml(), new DocumentInfo(parsed.metadata().title(), "bench",
+                    parsed.metadata().language(), doc.name())));
+        }
+        return prepared;
+    }
+
+    public static void main(String[] args) {
+        // s3proxy brings logback onto the classpath next to slf4j-simple; without a configuration it
+        // would log every DEBUG line: pick slf4j-simple, warnings only
+        System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        int[] wr = warmupAndRounds(args);
+        int warmup = wr[0];
+        int rounds = wr[1];
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         double loadBefore = os.getSystemLoadAverage();
         long started = System.nanoTime();
@@ -70,13 +89,9 @@ public final class ConvertBenchmark {
         long c1 = System.nanoTime();
         PdfRenderer builtIn = PdfRenderer.withBuiltInFontsOnly(RenderLimits.defaults());
 
-        List<Prepared> prepared = new ArrayList<>();
+        List<Prepared> prepared = prepare(converter, docs);
         long inputBytes = 0;
         for (BenchCorpus.Doc doc : docs) {
-            ParsedDocument parsed = converter.convert(doc.content(), null, doc.name(), null);
-            // as RenderService does: title and language from the parse metadata, the owner as author
-            prepared.add(new Prepared(doc, parsed.xhtml(), new DocumentInfo(parsed.metadata().title(), "bench",
-                    parsed.metadata().language(), doc.name())));
             inputBytes += doc.content().length;
         }
 

@@ -438,9 +438,9 @@ public final class EndToEndBench {
             }
 
             @Override
-            public URI presignPut(BlobRef ref, Duration expiry, String contentType) {
+            public URI presignPut(BlobRef ref, Duration expiry, String contentType, Map<String, String> metadata) {
                 Calls.count("blob", "presignPut");
-                return blobs.presignPut(ref, expiry, contentType);
+                return blobs.presignPut(ref, expiry, contentType, metadata);
             }
 
             @Override

@@ -7,9 +7,11 @@ import dev.docpipe.job.Job;
 import dev.docpipe.job.JobError;
 import dev.docpipe.job.JobId;
 import dev.docpipe.job.JobStatus;
+import dev.docpipe.job.RenderOptions;
 import dev.docpipe.job.Source;
 import dev.docpipe.local.LocalPipeline;
 import dev.docpipe.pipeline.IntakeRequest;
+import dev.docpipe.pipeline.UploadIntake;
 import dev.docpipe.port.BlobRef;
 import dev.docpipe.port.Blobs;
 import dev.docpipe.port.JobQuery;
@@ -246,8 +248,13 @@ final class ConvertCommand {
                     units.add(unit);
                     String key = "uploads/" + priority + "/" + OWNER + "/" + (units.size() - 1) + "/"
                             + file.path().getFileName();
-                    Map<String, String> metadata = options.format() == null ? Map.of()
-                            : Map.of("format", options.format().wire());
+                    Map<String, String> metadata = new LinkedHashMap<>();
+                    if (options.format() != null) {
+                        metadata.put("format", options.format().wire());
+                    }
+                    if (!options.renderOptions().isEmpty()) {
+                        metadata.put(UploadIntake.OPTIONS_METADATA, RenderOptions.toForm(options.renderOptions()));
+                    }
                     s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key(key).metadata(metadata),
                             RequestBody.fromBytes(content));
                 }
@@ -266,7 +273,7 @@ final class ConvertCommand {
             String url = doc.display;
             try {
                 JobId id = pipeline.components().intake().submit(new IntakeRequest(OWNER, Source.url(url), null,
-                        options.format(), options.priority(), Map.of(), "url:" + url, -1,
+                        options.format(), options.priority(), options.renderOptions(), "url:" + url, -1,
                         UUID.randomUUID().toString())).job().id();
                 byJob.put(id, unit);
             } catch (DocpipeException e) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
@@ -26,7 +27,8 @@ import java.util.Set;
  * @param verbose  whether to list each file a directory search skipped (a count is printed anyway)
  */
 public record ConvertOptions(List<String> paths, Path out, Priority priority, Format format, List<URI> urls,
-                             Config.StoreKind store, boolean redis, boolean help, boolean verbose) {
+                             Config.StoreKind store, boolean redis, boolean help, boolean verbose,
+                             Map<String, String> renderOptions) {
     public static final Path DEFAULT_OUT = Path.of("out");
     /** The store used unless {@code --store} says otherwise (see docs/convert.md for why). */
     public static final Config.StoreKind DEFAULT_STORE = Config.StoreKind.DYNAMODB;
@@ -34,7 +36,8 @@ public record ConvertOptions(List<String> paths, Path out, Priority priority, Fo
     static final String PRIORITIES = "high, default, low";
     static final String FORMATS = "html, markdown, text";
     static final String STORES = "dynamodb, postgres";
-    static final String OPTIONS = "--out, --priority, --format, --url, --store, --redis, --verbose, --help";
+    static final String OPTIONS = "--out, --priority, --format, --url, --store, --redis, --verbose, --help, "
+            + RenderFlags.NAMES;
 
     public static final String USAGE = """
             usage: java -jar docpipe-local.jar convert PATH... [options]
@@ -53,6 +56,9 @@ public record ConvertOptions(List<String> paths, Path out, Priority priority, Fo
               -v, --verbose                 list each file skipped in a directory, and why
               -h, --help                    show this help
 
+            render options (every document; see docs/rendering.md):
+            """ + RenderFlags.USAGE + """
+
             exit codes: 0 all converted, 1 some failed, 2 bad invocation, 3 the pipeline failed, 130 interrupted
             """;
 
@@ -68,6 +74,7 @@ public record ConvertOptions(List<String> paths, Path out, Priority priority, Fo
         boolean help = false;
         boolean verbose = false;
         boolean optionsEnded = false;
+        RenderFlags render = new RenderFlags();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (optionsEnded || !arg.startsWith("-") || arg.equals("-")) {
@@ -84,6 +91,10 @@ public record ConvertOptions(List<String> paths, Path out, Priority priority, Fo
             if (arg.startsWith("--") && eq > 2) {
                 name = arg.substring(0, eq);
                 inlineValue = arg.substring(eq + 1);
+            }
+            if (RenderFlags.optionOf(name) != null) {
+                render.put(name, inlineValue != null ? inlineValue : value(args, ++i, name, "a value; see --help"));
+                continue;
             }
             switch (name) {
                 case "-h", "--help" -> help = true;
@@ -138,7 +149,7 @@ public record ConvertOptions(List<String> paths, Path out, Priority priority, Fo
         }
         if (help) {
             return new ConvertOptions(List.copyOf(paths), DEFAULT_OUT, Priority.DEFAULT, format, List.copyOf(urls),
-                    DEFAULT_STORE, redis, true, verbose);
+                    DEFAULT_STORE, redis, true, verbose, Map.of());
         }
         if (paths.isEmpty() && urls.isEmpty()) {
             throw new UsageException("nothing to convert; give files or directories, e.g. 'convert examples', or --url URL");
@@ -150,7 +161,7 @@ public record ConvertOptions(List<String> paths, Path out, Priority priority, Fo
             throw new UsageException("--out " + quote(out) + " is not a valid path; give a directory, e.g. --out out");
         }
         return new ConvertOptions(List.copyOf(paths), outPath, priority == null ? Priority.DEFAULT : priority, format,
-                List.copyOf(urls), store == null ? DEFAULT_STORE : store, redis, false, verbose);
+                List.copyOf(urls), store == null ? DEFAULT_STORE : store, redis, false, verbose, render.validated());
     }
 
     /** The value after an option; shared by the commands' parsers. */

@@ -83,7 +83,7 @@ public final class Main {
                     }
                     return new ServeCommand(out, err, System.getenv()).run(new ServeOptions(options.data(), options.port(),
                             options.s3Port(), options.sqsPort(), options.store(), options.redis(), options.sweepInterval(),
-                            false, true));
+                            false, true, options.renderOptions()));
                 } catch (UsageException e) {
                     err.println("docpipe env: " + e.getMessage());
                     return EXIT_USAGE;

@@ -3,6 +3,7 @@ package dev.docpipe.local.cli;
 import dev.docpipe.adapter.metrics.PrometheusMetrics;
 import dev.docpipe.function.status.StatusHandler;
 import dev.docpipe.function.submit.SubmitHandler;
+import dev.docpipe.job.RenderOptions;
 import dev.docpipe.local.LocalPipeline;
 import dev.docpipe.local.serve.ApiKeys;
 import dev.docpipe.local.serve.DataDirectory;
@@ -35,6 +36,7 @@ final class ServeCommand {
     static final String S3_ACCESS_KEY = "test";
     static final String S3_SECRET_KEY = "test";
     /** Environment variables local mode sets itself: the stand-ins decide these. */
+    private static final String DEFAULT_OPTIONS = "DOCPIPE_DEFAULT_OPTIONS";
     private static final Set<String> OWN_SETTINGS = Set.of("DOCPIPE_JOB_STORE", "DOCPIPE_JOBS_TABLE", "DOCPIPE_BUCKET",
             "DOCPIPE_DATABASE_URL", "DOCPIPE_REDIS_URL", LocalEnvironment.API_URL, LocalEnvironment.API_KEY);
 
@@ -86,7 +88,7 @@ final class ServeCommand {
                     options.store().name().toLowerCase(Locale.ROOT), options.redis() ? "on" : "off", data);
             out.flush();
             pipeline = LocalPipeline.start(LocalPipeline.Options.inMemory(options.store(), options.redis())
-                    .withSettings(settings()).withSweepInterval(options.sweepInterval()).persistentIn(data, s3Port, sqsPort));
+                    .withSettings(settings(options)).withSweepInterval(options.sweepInterval()).persistentIn(data, s3Port, sqsPort));
             directory.recordChildren();
             directory.restrict(); // what the stand-ins and the log created at start
             if (directory.uncleanStop()) {
@@ -134,14 +136,23 @@ final class ServeCommand {
         }
     }
 
-    /** The DOCPIPE_* variables of this process (limits, retention, timeouts), as Lambda would pass them. */
-    private Map<String, String> settings() {
+    /**
+     * The DOCPIPE_* variables of this process (limits, retention, timeouts), as Lambda would pass them;
+     * render flags become DOCPIPE_DEFAULT_OPTIONS, option by option over the variable's.
+     */
+    private Map<String, String> settings(ServeOptions options) {
         Map<String, String> settings = new LinkedHashMap<>();
         environment.forEach((k, v) -> {
             if (k.startsWith("DOCPIPE_") && !OWN_SETTINGS.contains(k)) {
                 settings.put(k, v);
             }
         });
+        if (!options.renderOptions().isEmpty()) {
+            Map<String, String> defaults = new LinkedHashMap<>(
+                    RenderOptions.fromForm(settings.get(DEFAULT_OPTIONS)));
+            defaults.putAll(options.renderOptions());
+            settings.put(DEFAULT_OPTIONS, RenderOptions.toForm(defaults));
+        }
         return settings;
     }
 

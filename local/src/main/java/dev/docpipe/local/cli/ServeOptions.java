@@ -6,6 +6,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The parsed arguments of {@code serve}.
@@ -18,7 +19,7 @@ import java.util.List;
  * @param printEnv      print the export lines for these endpoints and stop ({@code serve --print-env})
  */
 public record ServeOptions(Path data, int port, int s3Port, int sqsPort, Config.StoreKind store, boolean redis,
-                           Duration sweepInterval, boolean help, boolean printEnv) {
+                           Duration sweepInterval, boolean help, boolean printEnv, Map<String, String> renderOptions) {
     public static final Path DEFAULT_DATA = Path.of(".docpipe");
     public static final int DEFAULT_PORT = 8787;
     public static final int DEFAULT_S3_PORT = 8788;
@@ -26,7 +27,7 @@ public record ServeOptions(Path data, int port, int s3Port, int sqsPort, Config.
     /** Same default as convert, for the same reasons (docs/local.md). */
     public static final Config.StoreKind DEFAULT_STORE = ConvertOptions.DEFAULT_STORE;
     static final String OPTIONS = "--data, --port, --s3-port, --sqs-port, --store, --no-redis, --sweep-interval,"
-            + " --print-env, --help";
+            + " --print-env, --help, " + RenderFlags.NAMES;
 
     public static final String USAGE = """
             usage: java -jar docpipe-local.jar serve [options]
@@ -48,6 +49,9 @@ public record ServeOptions(Path data, int port, int s3Port, int sqsPort, Config.
                                             credentials, the API key) and exit; eval "$(docpipe env)" too
               -h, --help                    show this help
 
+            render options (the default of every job; a job's own options win, one by one):
+            """ + RenderFlags.USAGE + """
+
             DOCPIPE_* environment variables (limits, retention, timeouts; docs/architecture.md) apply as in
             Lambda. Stop with Ctrl-C. Exit codes: 0 stopped, 2 bad invocation, 3 the pipeline failed.
             """;
@@ -62,6 +66,7 @@ public record ServeOptions(Path data, int port, int s3Port, int sqsPort, Config.
         boolean redis = true;
         Integer sweep = null;
         boolean help = false;
+        RenderFlags render = new RenderFlags();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String name = arg;
@@ -70,6 +75,10 @@ public record ServeOptions(Path data, int port, int s3Port, int sqsPort, Config.
             if (arg.startsWith("--") && eq > 2) {
                 name = arg.substring(0, eq);
                 inline = arg.substring(eq + 1);
+            }
+            if (RenderFlags.optionOf(name) != null) {
+                render.put(name, inline != null ? inline : ConvertOptions.value(args, ++i, name, "a value; see --help"));
+                continue;
             }
             switch (name) {
                 case "-h", "--help" -> help = true;
@@ -134,7 +143,7 @@ public record ServeOptions(Path data, int port, int s3Port, int sqsPort, Config.
                     + "; give them different ports");
         }
         return new ServeOptions(dataPath, p, s, q, store == null ? DEFAULT_STORE : store, redis,
-                Duration.ofSeconds(sweep == null ? 30 : sweep), help, printEnv);
+                Duration.ofSeconds(sweep == null ? 30 : sweep), help, printEnv, render.validated());
     }
 
     private static void once(Object previous, String option) throws UsageException {

@@ -50,6 +50,43 @@ class ConvertOptionsTest {
     }
 
     @Test
+    void renderFlags_becomeCanonicalRenderOptions() throws Exception {
+        ConvertOptions o = parse("a.html", "--paper", "Letter", "--orientation=landscape", "--margins", "10mm 15mm 10mm 15mm",
+                "--header", "ACME {title}", "--footer", "Seite {page} von {pages}", "--page-numbers", "off",
+                "--document-css-only", "on", "--font-size", "12", "--language", "de-CH", "--pdfa", "off");
+
+        assertThat(o.renderOptions()).containsOnly(java.util.Map.entry("paper", "letter"),
+                java.util.Map.entry("orientation", "landscape"), java.util.Map.entry("margins", "10mm 15mm 10mm 15mm"),
+                java.util.Map.entry("header", "ACME {title}"), java.util.Map.entry("footer", "Seite {page} von {pages}"),
+                java.util.Map.entry("pageNumbers", "off"), java.util.Map.entry("documentCssOnly", "on"),
+                java.util.Map.entry("fontSize", "12pt"), java.util.Map.entry("language", "de-CH"),
+                java.util.Map.entry("pdfa", "off"));
+        assertThat(parse("a.html").renderOptions()).isEmpty();
+    }
+
+    @Test
+    void invalidRenderFlags_areUsageErrors_namingTheFlagAndWhatItAccepts() {
+        assertThatThrownBy(() -> parse("a.html", "--paper", "b5")).isInstanceOf(UsageException.class)
+                .hasMessageContaining("--paper: ").hasMessageContaining("a3, a4, a5, letter");
+        assertThatThrownBy(() -> parse("a.html", "--page-numbers", "maybe")).isInstanceOf(UsageException.class)
+                .hasMessageContaining("--page-numbers: ").hasMessageContaining("on, off");
+        assertThatThrownBy(() -> parse("a.html", "--margins", "1mm", "--margins", "2mm")).isInstanceOf(UsageException.class)
+                .hasMessageContaining("--margins is given twice");
+        assertThatThrownBy(() -> parse("a.html", "--header")).isInstanceOf(UsageException.class)
+                .hasMessageContaining("--header needs a value");
+        assertThatThrownBy(() -> parse("a.html", "--papr", "a4")).isInstanceOf(UsageException.class)
+                .hasMessageContaining("--paper, --orientation");
+    }
+
+    @Test
+    void serve_takesTheSameRenderFlags_asDefaults() throws Exception {
+        assertThat(ServeOptions.parse(List.of("--paper=A5", "--pdfa", "off")).renderOptions())
+                .containsOnly(java.util.Map.entry("paper", "a5"), java.util.Map.entry("pdfa", "off"));
+        assertThatThrownBy(() -> ServeOptions.parse(List.of("--font-size", "99pt"))).isInstanceOf(UsageException.class)
+                .hasMessageStartingWith("--font-size: ");
+    }
+
+    @Test
     void url_takesTheUrlsThatFollow_butNotAPath_andDropsRepeats() throws Exception {
         ConvertOptions o = parse("--url", "https://a.example/1", "http://b.example/2", "https://a.example/1", "docs",
                 "--url", "https://c.example/");
@@ -89,7 +126,7 @@ class ConvertOptionsTest {
         assertThatThrownBy(() -> parse("a.md", "--outdir", "x"))
                 .isInstanceOf(UsageException.class)
                 .hasMessage("unknown option '--outdir'; the options are --out, --priority, --format, --url, --store, --redis,"
-                        + " --verbose, --help");
+                        + " --verbose, --help, --paper, --orientation, --margins, --header, --footer, --page-numbers, --document-css-only, --font-size, --language, --pdfa");
         assertThatThrownBy(() -> parse("-x", "a.md")).hasMessageStartingWith("unknown option '-x'");
     }
 

@@ -125,7 +125,7 @@ class MainTest {
                 "docpipe convert: --format must be one of html, markdown, text, not 'docx'");
         assertUsageError(run("convert", "x.md", "--colour"),
                 "docpipe convert: unknown option '--colour'; the options are --out, --priority, --format, --url, --store, --redis,"
-                        + " --verbose, --help");
+                        + " --verbose, --help, --paper, --orientation, --margins, --header, --footer, --page-numbers, --document-css-only, --font-size, --language, --pdfa");
     }
 
     @Test

@@ -83,7 +83,8 @@ class ServeInvocationIT {
 
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(lines(unknown.stderr())).containsExactly("docpipe serve: unknown option '--colour'; serve takes no paths, "
-                + "its options are --data, --port, --s3-port, --sqs-port, --store, --no-redis, --sweep-interval, --print-env, --help");
+                + "its options are --data, --port, --s3-port, --sqs-port, --store, --no-redis, --sweep-interval, --print-env, --help, "
+                + "--paper, --orientation, --margins, --header, --footer, --page-numbers, --document-css-only, --font-size, --language, --pdfa");
         assertThat(lines(port.stderr())).containsExactly(
                 "docpipe serve: --port must be a port number from 1 to 65535 (0: any free port), not 'http'");
         assertThat(lines(same.stderr())).containsExactly("docpipe serve: --port and --s3-port are both 9100; give them different ports");

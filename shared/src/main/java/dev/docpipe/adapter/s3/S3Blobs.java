@@ -149,10 +149,11 @@ public final class S3Blobs implements Blobs {
 
     /** The content type is signed: the upload must send exactly this {@code Content-Type}. */
     @Override
-    public URI presignPut(BlobRef ref, Duration expiry, String contentType) {
+    public URI presignPut(BlobRef ref, Duration expiry, String contentType, Map<String, String> metadata) {
         Objects.requireNonNull(contentType, "contentType");
         return presigned(ref, () -> presigner.presignPutObject(p -> p.signatureDuration(expiry)
-                .putObjectRequest(o -> o.bucket(ref.bucket()).key(ref.key()).contentType(contentType))).url());
+                .putObjectRequest(o -> o.bucket(ref.bucket()).key(ref.key()).contentType(contentType)
+                        .metadata(metadata))).url());
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.ErrorCode;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobResult;
+import dev.docpipe.job.RenderOptions;
 import dev.docpipe.job.Stage;
 import dev.docpipe.pipeline.StageWork;
 import dev.docpipe.pipeline.WorkKeys;
@@ -21,7 +22,8 @@ import java.util.Map;
 
 /**
  * The render stage: the parse stage's XHTML and metadata in, a PDF out at the job's work key, with
- * its page count in the object's metadata for the store stage.
+ * its page count in the object's metadata for the store stage. The job's render options were
+ * validated where it started; a language option wins over the one the parse stage detected.
  */
 public final class RenderService implements StageWork {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,8 +48,11 @@ public final class RenderService implements StageWork {
         String xhtml = new String(read(job, "document.xhtml", blobs.get(keys.xhtml(job.id()))), StandardCharsets.UTF_8);
         JsonNode meta = metadata(read(job, "metadata.json", blobs.get(keys.metadata(job.id()))));
         String title = meta.path("title").asText(job.filename() == null ? "Untitled" : job.filename());
-        String language = meta.hasNonNull("language") ? meta.get("language").asText() : null;
-        RenderedPdf pdf = renderer.render(xhtml, new DocumentInfo(title, job.owner(), language, job.filename()));
+        RenderOptions options = RenderOptions.parse(job.options());
+        String language = options.language() != null ? options.language()
+                : meta.hasNonNull("language") ? meta.get("language").asText() : null;
+        RenderedPdf pdf = renderer.render(xhtml, new DocumentInfo(title, job.owner(), language, job.filename()),
+                options);
         blobs.put(keys.renderedPdf(job.id()), pdf.bytes(), "application/pdf",
                 Map.of("job-id", job.id().value(), "pages", Integer.toString(pdf.pages())));
         return null;

@@ -293,7 +293,7 @@ class StatusRoutesTest {
                 return List.of();
             }
 
-            public URI presignPut(BlobRef ref, Duration expiry, String contentType) {
+            public URI presignPut(BlobRef ref, Duration expiry, String contentType, Map<String, String> metadata) {
                 return URI.create("https://example.invalid/put");
             }
 

@@ -23,6 +23,7 @@ import dev.docpipe.job.JobError;
 import dev.docpipe.job.JobId;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.Priority;
+import dev.docpipe.job.RenderOptions;
 import dev.docpipe.job.Source;
 import dev.docpipe.job.Stage;
 import dev.docpipe.job.StaleTransitionException;
@@ -30,6 +31,7 @@ import dev.docpipe.pipeline.Intake;
 import dev.docpipe.pipeline.IntakeRequest;
 import dev.docpipe.pipeline.JobRegistry;
 import dev.docpipe.pipeline.JobTransitions;
+import dev.docpipe.pipeline.UploadIntake;
 import dev.docpipe.pipeline.WorkKeys;
 import dev.docpipe.port.BlobRef;
 import dev.docpipe.port.Blobs;
@@ -73,7 +75,7 @@ public final class SubmitService {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Set<String> JOB_FIELDS = Set.of("content", "url", "filename", "format", "priority", "options");
-    private static final Set<String> UPLOAD_FIELDS = Set.of("filename", "format", "priority");
+    private static final Set<String> UPLOAD_FIELDS = Set.of("filename", "format", "priority", "options");
     /** Routes (API Gateway resource templates) and the one method each accepts here. */
     private static final Map<String, String> ROUTES = Map.of(
             "/jobs", "POST", "/uploads", "POST", "/jobs/{id}", "DELETE", "/jobs/{id}/retry", "POST");
@@ -194,16 +196,25 @@ public final class SubmitService {
             // API Gateway key ids are plain; anything else would break the key layout
             throw new IllegalStateException("owner id unfit for an upload key");
         }
+        Map<String, String> options = options(body);
         Instant now = clock.instant();
         JobId id = JobId.newId(now);
         String contentType = contentType(format, filename);
         BlobRef ref = new BlobRef(bucket, WorkKeys.UPLOADS + priority.wire() + "/" + owner + "/" + id.value() + "/"
                 + filename);
-        URI url = blobs.presignPut(ref, UPLOAD_EXPIRY, contentType);
+        // the options travel as signed object metadata: the PUT must send them unchanged
+        Map<String, String> metadata = options.isEmpty() ? Map.of()
+                : Map.of(UploadIntake.OPTIONS_METADATA, RenderOptions.toForm(options));
+        URI url = blobs.presignPut(ref, UPLOAD_EXPIRY, contentType, metadata);
         ObjectNode out = JSON.createObjectNode();
         out.put("uploadUrl", url.toString());
         out.put("method", "PUT");
-        out.putObject("headers").put("Content-Type", contentType);
+        ObjectNode headers = out.putObject("headers");
+        headers.put("Content-Type", contentType);
+        metadata.forEach((k, v) -> headers.put("x-amz-meta-" + k, v));
+        if (!options.isEmpty()) {
+            out.set("options", JSON.valueToTree(options));
+        }
         out.put("expiresAt", now.plus(UPLOAD_EXPIRY).toString());
         out.put("maxBytes", maxDocumentBytes);
         out.put("jobId", id.value());
@@ -315,6 +326,11 @@ public final class SubmitService {
         return v == null ? Priority.DEFAULT : Priority.parse(v);
     }
 
+    /**
+     * The body's {@code options}, validated and in canonical form ({@link RenderOptions#toMap()}).
+     *
+     * @throws DocpipeException {@code invalid_option} naming the option and its allowed values
+     */
     private static Map<String, String> options(ObjectNode body) {
         JsonNode v = body.get("options");
         if (v == null || v.isNull()) {
@@ -333,11 +349,12 @@ public final class SubmitService {
                 throw invalid("option names must be 1 to " + MAX_OPTION_KEY + " characters", "options");
             }
             if (!e.getValue().isTextual() || e.getValue().textValue().length() > MAX_OPTION_VALUE) {
-                throw invalid("option values must be strings of at most " + MAX_OPTION_VALUE + " characters", "options");
+                throw new DocpipeException(ErrorCode.INVALID_OPTION, "option '" + e.getKey()
+                        + "' must be a string of at most " + MAX_OPTION_VALUE + " characters", e.getKey(), null);
             }
             out.put(e.getKey(), e.getValue().textValue());
         }
-        return out;
+        return RenderOptions.parse(out).toMap();
     }
 
     /** A plain file name: no path separators, no {@code ..}, no control characters, at most 200 characters. */

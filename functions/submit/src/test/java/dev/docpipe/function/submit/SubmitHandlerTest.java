@@ -159,13 +159,47 @@ class SubmitHandlerTest {
     @Test
     void typeMismatches_andDuplicateKeys_areInvalidRequests() throws IOException {
         for (String body : new String[]{"{\"content\": 5}", "{\"content\": \"a\", \"content\": \"b\"}", "[1]",
-                "{\"content\": \"a\"} trailing", "{\"content\": \"a\", \"options\": {\"k\": 1}}", ""}) {
+                "{\"content\": \"a\"} trailing", ""}) {
             ObjectNode event = event("post-jobs-inline.json");
             event.put("body", body);
             JsonNode response = invoke(event);
             assertThat(response.path("statusCode").asInt()).as(body).isEqualTo(400);
             assertThat(JSON.readTree(response.path("body").asText()).path("error").path("code").asText())
                     .as(body).isEqualTo("invalid_request");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"paper\": \"b5\"}                 | paper       | a3, a4, a5, letter, legal, tabloid",
+            "{\"papr\": \"a4\"}                  | papr        | paper, orientation, margins",
+            "{\"orientation\": \"sideways\"}     | orientation | portrait, landscape",
+            "{\"margins\": \"10mm 20mm\"}        | margins     | one length or four",
+            "{\"margins\": \"120mm\"}            | margins     | at most 100 mm",
+            "{\"paper\": \"a5\", \"margins\": \"70mm\"} | margins | leaving at least 20 mm",
+            "{\"header\": \"Page {pge}\"}        | header      | {page}, {pages}, {title}, {date}",
+            "{\"footer\": \"\"}                  | footer      | plain text of 1 to 200 characters",
+            "{\"pageNumbers\": \"maybe\"}        | pageNumbers | on, off",
+            "{\"fontSize\": \"100pt\"}           | fontSize    | 6 to 36 pt",
+            "{\"language\": \"not a tag\"}       | language    | BCP 47",
+            "{\"pdfa\": \"3u\"}                  | pdfa        | on, off",
+            "{\"paper\": 5}                        | paper       | must be a string",
+    })
+    void invalidOptions_are400InvalidOption_namingTheOptionAndWhatItAccepts(String options, String field,
+                                                                            String allowed) throws IOException {
+        for (String file : new String[]{"post-jobs-inline.json", "post-uploads.json"}) {
+            ObjectNode event = event(file);
+            ObjectNode body = (ObjectNode) JSON.readTree(event.path("body").asText());
+            body.set("options", JSON.readTree(options));
+            event.put("body", body.toString());
+
+            JsonNode response = invoke(event);
+
+            assertThat(response.path("statusCode").asInt()).as(file).isEqualTo(400);
+            JsonNode error = JSON.readTree(response.path("body").asText()).path("error");
+            assertThat(error.path("code").asText()).isEqualTo("invalid_option");
+            assertThat(error.path("field").asText()).isEqualTo(field);
+            assertThat(error.path("message").asText()).contains(allowed);
         }
     }
 

@@ -32,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -317,6 +318,98 @@ class SubmitApiIT {
                 .PUT(HttpRequest.BodyPublishers.ofString(content, StandardCharsets.UTF_8));
         upload.body().path("headers").fields().forEachRemaining(h -> b.header(h.getKey(), h.getValue().asText()));
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    // render options: one option set, every way a job can start
+
+    private static final String OPTIONS_JSON = "{\"paper\": \"Letter\", \"orientation\": \"landscape\", "
+            + "\"margins\": \"15mm\", \"header\": \"ACME – {title}\", \"footer\": \"Seite {page} von {pages}\", "
+            + "\"pageNumbers\": \"off\"}";
+
+    /** Letter landscape, the header and "Seite n von N" on every page, no "n / N": what OPTIONS_JSON asks for. */
+    static void assertOptionsApplied(Job job) throws IOException {
+        assertThat(job.status()).as("error %s", job.error()).isEqualTo(JobStatus.COMPLETED);
+        byte[] pdf = pipeline.components().blobs().get(BlobRef.parse(job.result().pdfLocation())).orElseThrow().bytes();
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            org.apache.pdfbox.text.PDFTextStripper stripper = new org.apache.pdfbox.text.PDFTextStripper();
+            int pages = doc.getNumberOfPages();
+            for (int i = 1; i <= pages; i++) {
+                assertThat(doc.getPage(i - 1).getMediaBox().getWidth()).isCloseTo(792f, org.assertj.core.data.Offset.offset(1f));
+                assertThat(doc.getPage(i - 1).getMediaBox().getHeight()).isCloseTo(612f, org.assertj.core.data.Offset.offset(1f));
+                stripper.setStartPage(i);
+                stripper.setEndPage(i);
+                String text = stripper.getText(doc).replaceAll("\\s+", " ");
+                assertThat(text).contains("ACME – ", "Seite " + i + " von " + pages).doesNotContain(i + " / " + pages);
+            }
+        }
+    }
+
+    static String longHtml(String marker) {
+        return "<h1>Options " + marker + "</h1>" + ("<p>" + "Words for a second page. ".repeat(60) + "</p>").repeat(6);
+    }
+
+    @Test
+    void options_inTheApiBody_reachThePdf_andTheAnswerShowsThemCanonicalAndEffective() throws Exception {
+        ObjectNode body = JSON.createObjectNode().put("content", longHtml(UUID.randomUUID().toString()))
+                .put("filename", "options.html");
+        body.set("options", JSON.readTree(OPTIONS_JSON));
+        Answer a = invoke(withBody(event("post-jobs-inline.json"), body));
+
+        assertThat(a.status()).isEqualTo(202);
+        assertThat(a.body().path("options").path("paper").asText()).isEqualTo("letter");
+        assertThat(a.body().path("effectiveOptions").path("pdfa").asText()).isEqualTo("on");
+        assertThat(a.body().path("effectiveOptions").path("fontSize").asText()).isEqualTo("document");
+        Job done = awaitJob(a.body().path("id").asText(), j -> j.status().isTerminal());
+        assertOptionsApplied(done);
+    }
+
+    @Test
+    void options_inAPresignedUpload_areSignedIntoThePut_andReachThePdf() throws Exception {
+        ObjectNode event = event("post-uploads.json");
+        ObjectNode body = (ObjectNode) JSON.readTree(event.path("body").asText());
+        body.set("options", JSON.readTree(OPTIONS_JSON));
+        Answer a = invoke(withBody(event, body));
+        assertThat(a.status()).isEqualTo(201);
+        assertThat(a.body().path("headers").path("x-amz-meta-options").asText()).contains("paper=letter");
+
+        HttpResponse<String> unsigned = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(a.body().path("uploadUrl").asText()))
+                .header("Content-Type", a.body().path("headers").path("Content-Type").asText())
+                .header("x-amz-meta-options", "paper=a4")
+                .PUT(HttpRequest.BodyPublishers.ofString("<p>x</p>")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unsigned.statusCode()).as("a PUT with other options than signed").isEqualTo(403);
+
+        assertThat(put(a, longHtml(UUID.randomUUID().toString()))).isEqualTo(200);
+        assertOptionsApplied(awaitJob(a.body().path("jobId").asText(), j -> j.status().isTerminal()));
+    }
+
+    @Test
+    void options_inS3ObjectMetadata_reachThePdf_andInvalidOnesFailTheJobInvalidOption() throws Exception {
+        String owner = "meta-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        JSON.readTree(OPTIONS_JSON).fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
+        try (software.amazon.awssdk.services.s3.S3Client s3 = pipeline.s3().newClient()) {
+            s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("uploads/" + owner + "/good.html")
+                            .metadata(Map.of("options", dev.docpipe.job.RenderOptions.toForm(options))),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString(longHtml(owner)));
+            s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("uploads/" + owner + "/bad.html")
+                            .metadata(Map.of("options", "paper=b5")),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString("<p>bad " + owner + "</p>"));
+        }
+        Instant deadline = Instant.now().plus(PATIENCE);
+        java.util.List<Job> jobs;
+        do {
+            Thread.sleep(200);
+            jobs = pipeline.components().store().listByOwner(owner, dev.docpipe.port.JobQuery.all(10)).items();
+        } while ((jobs.size() < 2 || !jobs.stream().allMatch(j -> j.status().isTerminal()))
+                && Instant.now().isBefore(deadline));
+
+        Job good = jobs.stream().filter(j -> "good.html".equals(j.filename())).findFirst().orElseThrow();
+        Job bad = jobs.stream().filter(j -> "bad.html".equals(j.filename())).findFirst().orElseThrow();
+        assertOptionsApplied(good);
+        assertThat(bad.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(bad.error().code()).isEqualTo(ErrorCode.INVALID_OPTION);
+        assertThat(bad.error().message()).contains("paper", "letter");
     }
 
     // DELETE /jobs/{id}, POST /jobs/{id}/retry

@@ -38,7 +38,8 @@ final class XhtmlWriter {
         Element head = html.appendElement("head");
         head.appendElement("meta").attr("charset", "UTF-8");
         head.appendElement("title").text(title);
-        head.appendElement("style").appendChild(new DataNode(STYLESHEET));
+        // the class lets the render stage leave this stylesheet out (the documentCssOnly option)
+        head.appendElement("style").addClass("docpipe-stylesheet").appendChild(new DataNode(STYLESHEET));
         html.appendChild(body);
         return out.outerHtml();
     }

@@ -31,7 +31,7 @@ class XhtmlOutputTest {
     void output_isACompleteXhtmlDocumentInTheXhtmlNamespace() {
         String out = convert("<html lang=\"en-GB\"><head><title>T</title></head><body><p>x</p></body></html>");
         assertThat(out).startsWith("<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en-GB\"><head><meta charset=\"UTF-8\" />"
-                + "<title>T</title><style>").endsWith("<body><p>x</p></body></html>");
+                + "<title>T</title><style class=\"docpipe-stylesheet\">").endsWith("<body><p>x</p></body></html>");
         Document xml = Xhtml.parseStrict(out);
         Element root = xml.getDocumentElement();
         assertThat(root.getNamespaceURI()).isEqualTo("http://www.w3.org/1999/xhtml");
@@ -83,6 +83,6 @@ class XhtmlOutputTest {
         String out = convert("<html><head><style>p{color:red}</style></head><body><p style=\"color:red\">x</p>"
                 + "<style>@import 'http://evil.example/x.css';</style></body></html>");
         assertThat(out).doesNotContain("color:red", "evil.example");
-        assertThat(out.split("<style>", -1)).hasSize(2);
+        assertThat(out.split("<style", -1)).hasSize(2);
     }
 }

@@ -6,6 +6,7 @@ import com.openhtmltopdf.outputdevice.helper.ExternalResourceControlPriority;
 import com.openhtmltopdf.pdfboxout.PdfBoxRenderer;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
 import dev.docpipe.job.ErrorCode;
+import dev.docpipe.job.RenderOptions;
 import org.apache.pdfbox.cos.COSDictionary;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentCatalog;
@@ -36,7 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>What the PDF gets: the bundled fonts, subset-embedded ({@link BundledFonts}); page numbers
  * (the document's {@code @page} rules, or a "page / pages" footer when it has none); an outline
  * from h1–h6; live links for {@code <a href>}; title, author, subject and language; tagged PDF
- * (PDF/UA structure tree).
+ * (PDF/UA-1) and, unless the {@code pdfa} option is off, PDF/A-2b (sRGB output intent, XMP
+ * identification); see {@link PdfStandards}. The caller's page options are applied by
+ * {@link PageSetup}.
  *
  * <p><b>Reuse and threads.</b> Build one instance per execution environment and keep it: the
  * constructor reads and parses the fonts once (about 0.2 s), and {@link #warmUp()} additionally
@@ -70,6 +73,8 @@ public final class PdfRenderer {
     public static final int MAX_TEXT_CHARS = XhtmlPreparer.MAX_TEXT_CHARS;
 
     static final String PRODUCER = "docpipe (openhtmltopdf, Apache PDFBox)";
+    /** The PDF/A level every PDF meets unless the {@code pdfa} option is off (see docs/rendering.md). */
+    static final PdfRendererBuilder.PdfAConformance PDF_A = PdfRendererBuilder.PdfAConformance.PDFA_2_B;
     private static final long WORKER_STACK_BYTES = 16L * 1024 * 1024;
     private static final long STOP_GRACE_MILLIS = 500;
     private static final Duration STOP_GRACE = Duration.ofMillis(STOP_GRACE_MILLIS);
@@ -137,8 +142,17 @@ public final class PdfRenderer {
      *                         thread was interrupted or the renderer itself broke (a JVM error)
      */
     public RenderedPdf render(String xhtml, DocumentInfo info) {
+        return render(xhtml, info, RenderOptions.NONE);
+    }
+
+    /**
+     * Like {@link #render(String, DocumentInfo)} with the caller's options: page setup, header and
+     * footer, page numbers, docpipe's stylesheet, base font size, and PDF/A-2b (on unless turned off).
+     */
+    public RenderedPdf render(String xhtml, DocumentInfo info, RenderOptions options) {
         Objects.requireNonNull(xhtml, "xhtml");
         Objects.requireNonNull(info, "info");
+        Objects.requireNonNull(options, "options");
         if (xhtml.length() > MAX_XHTML_CHARS) {
             throw RenderException.tooLarge(xhtml.length(), MAX_XHTML_CHARS);
         }
@@ -150,7 +164,7 @@ public final class PdfRenderer {
                 if (mdc != null) {
                     MDC.setContextMap(mdc);
                 }
-                return renderHere(xhtml, info, deadline);
+                return renderHere(xhtml, info, options, deadline);
             } finally {
                 running.decrementAndGet();
             }
@@ -225,9 +239,10 @@ public final class PdfRenderer {
         return RenderException.failed("could not render the document (" + t.getClass().getSimpleName() + ")", t);
     }
 
-    private RenderedPdf renderHere(String xhtml, DocumentInfo info, RenderDeadline deadline) throws Exception {
+    private RenderedPdf renderHere(String xhtml, DocumentInfo info, RenderOptions options, RenderDeadline deadline)
+            throws Exception {
         long start = System.nanoTime();
-        XhtmlPreparer.Prepared prepared = XhtmlPreparer.prepare(xhtml, info, deadline::check);
+        XhtmlPreparer.Prepared prepared = XhtmlPreparer.prepare(xhtml, info, options, deadline::check);
         org.w3c.dom.Document dom = prepared.dom();
         long preparedAt = System.nanoTime();
         ResourceGuard guard = new ResourceGuard();
@@ -251,6 +266,9 @@ public final class PdfRenderer {
                     .useDefaultPageSize(210, 297, PageSizeUnits.MM)
                     .usePdfUaAccessibility(tagged)
                     .withProducer(PRODUCER);
+            if (tagged && options.pdfaOn()) {
+                builder.usePdfAConformance(PDF_A).useColorProfile(PdfStandards.srgbProfile());
+            }
             BundledFonts.PerDocument documentFonts = fonts == null ? null : fonts.registerOn(builder, pdf);
             long laidOut;
             long written;
@@ -273,6 +291,9 @@ public final class PdfRenderer {
             }
             deadline.check();
             completeMetadata(pdf, dom);
+            if (tagged) {
+                PdfStandards.complete(pdf);
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
             pdf.save(out);
             RenderedPdf result = new RenderedPdf(out.toByteArray(), pdf.getNumberOfPages());

@@ -1,5 +1,6 @@
 package dev.docpipe.function.render.pdf;
 
+import dev.docpipe.job.RenderOptions;
 import org.jsoup.helper.W3CDom;
 import org.jsoup.nodes.Attribute;
 import org.jsoup.nodes.Document;
@@ -36,11 +37,17 @@ import java.util.regex.Pattern;
  *       document brings, {@code on*} event attributes (openhtmltopdf turns {@code onclick} into
  *       PDF JavaScript) and {@code download} attributes (file attachments); link targets other
  *       than {@code #fragment}, {@code http:}, {@code https:} and {@code mailto:} lose their href;</li>
+ *   <li>images without alt text get their {@code title}, else "Image" (PDF/UA-1 wants alternate
+ *       text on every figure);</li>
  *   <li>set from {@link DocumentInfo}: {@code <title>}, {@code <meta name=author|subject>} (the
  *       source of the document information dictionary and XMP) and {@code <html lang>};</li>
  *   <li>added before the document's own styles (so they win): a default {@code @page} (A4,
- *       margins), the body font, and — when no style uses {@code counter(page)} — a
- *       "page / pages" footer;</li>
+ *       margins), the body font, and — when no style uses {@code counter(page)} and the
+ *       {@code pageNumbers} option is not off — a "page / pages" footer;</li>
+ *   <li>with the {@code documentCssOnly} option: the parse stage's stylesheet removed;</li>
+ *   <li>added after the document's own styles (so they win where the caller set something): the
+ *       caller's page size, orientation, margins, header, footer and base font size
+ *       ({@link PageSetup});</li>
  *   <li>added to {@code <head>}: {@code <bookmarks>} built from h1–h6 (nested by level), which
  *       openhtmltopdf writes as the PDF outline; headings without an id get one.</li>
  * </ul>
@@ -64,6 +71,10 @@ final class XhtmlPreparer {
             @page { size: A4; margin: 20mm 18mm 22mm 18mm; }
             body { font-family: "DocSans", sans-serif; }
             """;
+    /** The class the parse stage gives its stylesheets, which the {@code documentCssOnly} option removes. */
+    static final String DOCPIPE_STYLESHEET_CLASS = "docpipe-stylesheet";
+    /** The alternate text of an image that has none. */
+    static final String IMAGE_ALT = "Image";
     static final String PAGE_NUMBER_STYLE = """
             @page {
               @bottom-center {
@@ -91,11 +102,11 @@ final class XhtmlPreparer {
     }
 
     static Prepared prepare(String xhtml, DocumentInfo info) {
-        return prepare(xhtml, info, () -> { });
+        return prepare(xhtml, info, RenderOptions.NONE, () -> { });
     }
 
     /** {@code checkpoint} runs between steps (the render deadline); it may throw to stop. */
-    static Prepared prepare(String xhtml, DocumentInfo info, Runnable checkpoint) {
+    static Prepared prepare(String xhtml, DocumentInfo info, RenderOptions options, Runnable checkpoint) {
         checkLooksLikeMarkup(xhtml);
         checkElementCount(xhtml);
         checkpoint.run();
@@ -104,7 +115,12 @@ final class XhtmlPreparer {
         checkpoint.run();
         sanitise(doc);
         describe(doc, info);
-        addStyles(doc);
+        if (options.documentCssOnlyOn()) {
+            doc.select("style." + DOCPIPE_STYLESHEET_CLASS).remove();
+        }
+        describeImages(doc);
+        addStyles(doc, options.pageNumbersOn());
+        PageSetup.addCallerStyle(doc, options, info.title());
         addBookmarks(doc);
         checkpoint.run();
         Element html = doc.selectFirst("html");
@@ -256,6 +272,20 @@ final class XhtmlPreparer {
         }
     }
 
+    /**
+     * PDF/UA-1 (7.3) wants alternate text on every figure, and docpipe cannot know what an image
+     * shows: an image without alt text (or with an empty one) gets its {@code title}, else
+     * {@value #IMAGE_ALT}.
+     */
+    private static void describeImages(Document doc) {
+        for (Element img : doc.select("img")) {
+            if (img.attr("alt").isBlank()) {
+                String title = clean(img.attr("title"));
+                img.attr("alt", title.isEmpty() ? IMAGE_ALT : title);
+            }
+        }
+    }
+
     private static void addMeta(Element head, String name, String content) {
         if (content != null && !content.isBlank()) {
             head.appendElement("meta").attr("name", name).attr("content", clean(content));
@@ -280,8 +310,8 @@ final class XhtmlPreparer {
         return collapsed.substring(0, end);
     }
 
-    private static void addStyles(Document doc) {
-        boolean hasPageCounter = false;
+    private static void addStyles(Document doc, boolean pageNumbers) {
+        boolean hasPageCounter = !pageNumbers;
         for (Element style : doc.select("style")) {
             if (style.data().contains("counter(page")) {
                 hasPageCounter = true;
