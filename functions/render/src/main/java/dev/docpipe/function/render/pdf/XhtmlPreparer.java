@@ -39,8 +39,8 @@ import java.util.regex.Pattern;
  *   <li>set from {@link DocumentInfo}: {@code <title>}, {@code <meta name=author|subject>} (the
  *       source of the document information dictionary and XMP) and {@code <html lang>};</li>
  *   <li>added before the document's own styles (so they win): a default {@code @page} (A4,
- *       margins), the body font, and — when no style uses {@code counter(page)} — a
- *       "page / pages" footer;</li>
+ *       margins), the body font, and — when no style uses {@code counter(page)} or declares an
+ *       {@code @page} margin box — a "page / pages" footer;</li>
  *   <li>added to {@code <head>}: {@code <bookmarks>} built from h1–h6 (nested by level), which
  *       openhtmltopdf writes as the PDF outline; headings without an id get one.</li>
  * </ul>
@@ -283,7 +283,7 @@ final class XhtmlPreparer {
     private static void addStyles(Document doc) {
         boolean hasPageCounter = false;
         for (Element style : doc.select("style")) {
-            if (style.data().contains("counter(page")) {
+            if (style.data().contains("counter(page") || declaresMarginBox(style.data())) {
                 hasPageCounter = true;
                 break;
             }
@@ -297,6 +297,13 @@ final class XhtmlPreparer {
         } else {
             head.prependChild(base);
         }
+    }
+
+    /** Whether a stylesheet has an {@code @page} margin box: the author's own header or footer. */
+    static boolean declaresMarginBox(String css) {
+        String lower = css.toLowerCase(Locale.ROOT);
+        return lower.contains("@top-") || lower.contains("@bottom-") || lower.contains("@left-")
+                || lower.contains("@right-");
     }
 
     private static void addBookmarks(Document doc) {
