@@ -96,6 +96,8 @@ final class CssSanitiser {
             "target-counter", "target-text", "leader", "linear-gradient", "rotate", "scale", "scalex",
             "scaley", "translate", "translatex", "translatey", "skew", "skewx", "skewy", "matrix");
 
+    private static final Set<String> ROOT_SELECTORS = Set.of("html", ":root", "*:root");
+    private static final Pattern REM_FONT_SIZE = Pattern.compile("(?<![-\\w])(font-size: [0-9.]+)rem");
     private static final Set<String> PAGE_PSEUDOS = Set.of("first", "left", "right", "blank");
     private static final Pattern IDENT = Pattern.compile("-?[A-Za-z_][A-Za-z0-9_-]{0,63}");
     private static final Set<String> GENERIC_FAMILIES = Set.of("serif", "sans-serif", "monospace", "cursive", "fantasy");
@@ -192,9 +194,34 @@ final class CssSanitiser {
             }
         }
         String declarations = declarations(rule.getStyle());
-        if (!declarations.isEmpty()) {
-            out.append(rule.getSelectorText()).append(" { ").append(declarations).append(" }\n");
+        if (declarations.isEmpty()) {
+            return;
         }
+        List<String> root = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (Selector selector : rule.getSelectors()) {
+            String text = selector.toString();
+            (ROOT_SELECTORS.contains(text.strip().toLowerCase(Locale.ROOT)) ? root : others).add(text);
+        }
+        String rootDeclarations = root.isEmpty() ? declarations : remFontSizeAsEm(declarations);
+        if (rootDeclarations.equals(declarations)) {
+            out.append(rule.getSelectorText()).append(" { ").append(declarations).append(" }\n");
+            return;
+        }
+        if (!others.isEmpty()) {
+            out.append(String.join(", ", others)).append(" { ").append(declarations).append(" }\n");
+        }
+        out.append(String.join(", ", root)).append(" { ").append(rootDeclarations).append(" }\n");
+    }
+
+    /**
+     * On the root element {@code rem} and {@code em} both mean the initial font size, but the
+     * renderer resolves a root {@code font-size} in {@code rem} against itself and lays out no
+     * text at all ({@code html { font-size: 1rem }}, common in CSS resets), so there it is written
+     * as {@code em}.
+     */
+    private static String remFontSizeAsEm(String declarations) {
+        return REM_FONT_SIZE.matcher(declarations).replaceAll("$1em");
     }
 
     private static int depth(Selector selector) {
@@ -403,13 +430,14 @@ final class CssSanitiser {
                 }
             }
         }
-        if (width != null && height != null) {
-            // openhtmltopdf parses "size: A4 landscape" into portrait width/height plus the orientation
-            out.append(" size: ").append(width).append(' ').append(height);
-            if (orientation != null && (orientation.equals("landscape") || orientation.equals("portrait"))) {
-                out.append(' ').append(orientation);
-            }
-            out.append(';');
+        boolean landscapeOrPortrait = orientation != null && (orientation.equals("landscape") || orientation.equals("portrait"));
+        if ("auto".equals(width) || "auto".equals(height)) {
+            out.append(" size: ").append(landscapeOrPortrait ? orientation : "auto").append(';');
+        } else if (width != null && height != null) {
+            // openhtmltopdf parses "size: A4 landscape" into portrait width and height plus the
+            // orientation; two lengths take no orientation keyword, so landscape is written turned
+            boolean turn = "landscape".equals(orientation);
+            out.append(" size: ").append(turn ? height : width).append(' ').append(turn ? width : height).append(';');
         }
     }
 

@@ -44,7 +44,7 @@ class CssSanitiserTest {
                         @bottom-left { content: url(http://127.0.0.1:9/logo.png) } }
                 @page :first { margin-top: 3cm } @page wide { size: 300mm 200mm }
                 """);
-        assertThat(css).contains("@page { margin-top: 1cm; margin-right: 2cm; margin-bottom: 1cm; margin-left: 2cm; size: 148mm 210mm landscape;")
+        assertThat(css).contains("@page { margin-top: 1cm; margin-right: 2cm; margin-bottom: 1cm; margin-left: 2cm; size: 210mm 148mm;")
                 .contains("@top-center { content: \"Report \" counter(page) \" of \" counter(pages); font-size: 8pt; }")
                 .contains("@page :first { margin-top: 3cm; }").contains("@page wide { size: 300mm 200mm; }")
                 .doesNotContain("127.0.0.1").doesNotContain("bottom-left");
@@ -56,6 +56,13 @@ class CssSanitiserTest {
         String css = new CssSanitiser().stylesheet("@media print { .a { color: red } } @media screen { .b { color: blue } }"
                 + " @media (max-width: 600px) { .c { color: green } } @media all { .d { color: black } }");
         assertThat(css).contains("*.a { color: red; }").contains("*.d { color: black; }").doesNotContain("*.b").doesNotContain("*.c");
+    }
+
+    @Test
+    void rootFontSizeInRem_isWrittenAsEm_whichMeansTheSameThere() {
+        String css = new CssSanitiser().stylesheet("html, p { font-size: 1.25rem; color: red } :root { font-size: 2rem }");
+        assertThat(css).contains("p { font-size: 1.25rem; color: red; }\nhtml { font-size: 1.25em; color: red; }\n")
+                .contains("*:root { font-size: 2em; }");
     }
 
     @Test
