@@ -360,7 +360,7 @@ final class CssSanitiser {
 
     private void pageRules(String css, StringBuilder out) {
         Stylesheet sheet;
-        ThreadCtx.get().setSharedContext(PARSER_CONTEXT);
+        ThreadCtx.get().setSharedContext(PageParserContext.INSTANCE);
         try {
             sheet = new CSSParser((uri, message) -> { }).parseStylesheet(ResourceFree.BASE, StylesheetInfo.AUTHOR,
                     new StringReader(css));
@@ -543,12 +543,15 @@ final class CssSanitiser {
         }
     };
 
-    private static final SharedContext PARSER_CONTEXT = newParserContext();
+    /** openhtmltopdf's parser reads its context from a thread-local; built on first use of {@code @page}. */
+    private static final class PageParserContext {
+        static final SharedContext INSTANCE = create();
 
-    private static SharedContext newParserContext() {
-        SharedContext context = new SharedContext();
-        context.setUserAgentCallback(new ResourceFree());
-        return context;
+        private static SharedContext create() {
+            SharedContext context = new SharedContext();
+            context.setUserAgentCallback(new ResourceFree());
+            return context;
+        }
     }
 
     /**
