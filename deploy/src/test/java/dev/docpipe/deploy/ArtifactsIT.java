@@ -30,7 +30,8 @@ class ArtifactsIT {
 
     /** Libraries only some functions need, and which those are. */
     private static final Map<String, Set<String>> ONLY_IN = Map.of(
-            "com/openhtmltopdf/", Set.of("RenderFunction"),
+            "com/openhtmltopdf/", Set.of("RenderFunction", "ParseFunction"), // parse: its CSS parser, for @page
+            "org/htmlunit/cssparser/", Set.of("ParseFunction"),
             "org/apache/pdfbox/", Set.of("RenderFunction"),
             "fonts/", Set.of("RenderFunction"),
             "org/commonmark/", Set.of("ParseFunction"),

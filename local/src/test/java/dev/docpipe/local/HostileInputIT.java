@@ -214,4 +214,86 @@ class HostileInputIT {
             }
         }
     }
+
+    /** Every CSS property (and at-rule) that can name a URL, all pointing at the loopback canary. */
+    @Test
+    void hostileCss_urlsInEveryPropertyImportsFontFacesExpressions_makeZeroRequests() throws Exception {
+        String base = "http://127.0.0.1:" + loopback.getAddress().getPort();
+        List<String> properties = List.of("background", "background-image", "list-style", "list-style-image", "content",
+                "cursor", "border-image", "border-image-source", "mask", "mask-image", "filter", "behavior",
+                "-moz-binding", "shape-outside", "clip-path", "src", "-fs-pdf-font-embed", "-webkit-mask-image");
+        StringBuilder css = new StringBuilder("@import url('" + base + "/import1'); @import '" + base + "/import2';\n"
+                + "@font-face { font-family: Remote; src: url('" + base + "/font.ttf') format('truetype'); }\n"
+                + "@font-face { font-family: Local; src: local('Arial'), url(" + base + "/font2.woff); }\n"
+                + "@page { background: url(" + base + "/page); @top-center { content: url(" + base + "/margin) } }\n"
+                + "body { font-family: Remote, Local; width: expression(fetch('" + base + "/expr')); }\n"
+                + "p::before { content: url(" + base + "/before) \" \"; }\n");
+        StringBuilder inline = new StringBuilder();
+        for (String property : properties) {
+            css.append(".c-").append(property.replace("-", "_")).append(" { ").append(property).append(": url('")
+                    .append(base).append("/p/").append(property).append("'); }\n");
+            inline.append(property).append(": url(").append(base).append("/s/").append(property).append("); ");
+        }
+        String html = "<html><head><style>" + css + "</style><style media=print>@import url(" + base + "/import3);</style>"
+                + "</head><body><h1>Hostile CSS</h1><p class='c-background c-content c-cursor' style=\"" + inline + "\">"
+                + "styled text stays</p><ul><li class='c-list-style'>item</li></ul></body></html>";
+
+        Job job = upload("css-urls.html", html.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(pdfText(job)).contains("styled text stays").contains("item");
+        Thread.sleep(500);
+        assertThat(loopbackRequests.get()).isZero();
+    }
+
+    /**
+     * Stylesheets over the limits fail TOO_LARGE at parse; counter loops and deep at-rule nesting
+     * end in a PDF or a stable error; none makes a request.
+     */
+    @Test
+    void hugeOrLoopingStylesheets_endWithAPdfOrAStableError() throws Exception {
+        String base = "http://127.0.0.1:" + loopback.getAddress().getPort();
+        String body = "<body><p>visible text</p></body></html>";
+        StringBuilder rules = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            rules.append(".r").append(i).append(" { color: #").append(String.format("%06x", i)).append("; background: url(")
+                    .append(base).append("/r").append(i).append("); }\n");
+        }
+        String fiveMegabytes = "p { color: red; }\n/*" + "x".repeat(5 * 1024 * 1024) + "*/";
+        String deepSelector = "div ".repeat(1_000) + "p { color: red; background: url(" + base + "/deep); }";
+        String deepBlocks = "@media print { ".repeat(1_000) + "p { color: red }" + " }".repeat(1_000);
+        StringBuilder counters = new StringBuilder("<html><head><style>"
+                + "* { counter-increment: a 1000000 b -1000000; counter-reset: c; }"
+                + "p::before, p::after { content: counter(a) counters(b, '.') counter(c, upper-roman) url(" + base + "/ctr); }"
+                + "li { counter-increment: a b c; } ol { counter-reset: a b c; }"
+                + "</style></head><body>");
+        for (int i = 0; i < 2_000; i++) {
+            counters.append("<ol><li><p>loop ").append(i).append("</p></li></ol>");
+        }
+        counters.append("</body></html>");
+
+        Job manyRules = upload("css-rules.html", ("<html><head><style>" + rules + "</style></head>" + body).getBytes(StandardCharsets.UTF_8));
+        Job huge = upload("css-5mb.html", ("<html><head><style>" + fiveMegabytes + "</style></head>" + body).getBytes(StandardCharsets.UTF_8));
+        Job deep = upload("css-deep.html", ("<html><head><style>" + deepSelector + "</style></head>" + body).getBytes(StandardCharsets.UTF_8));
+        Job nested = upload("css-nested.html", ("<html><head><style>" + deepBlocks + "</style></head>" + body).getBytes(StandardCharsets.UTF_8));
+        Job loops = upload("css-counters.html", counters.toString().getBytes(StandardCharsets.UTF_8));
+
+        for (Job job : List.of(manyRules, huge, deep)) {
+            assertThat(job.status()).as(job.filename()).isEqualTo(JobStatus.FAILED);
+            assertThat(job.error().code()).as(job.filename()).isEqualTo(ErrorCode.TOO_LARGE);
+            assertThat(job.error().message()).as(job.filename()).containsIgnoringCase("css");
+        }
+        for (Job job : List.of(nested, loops)) {
+            if (job.status() == JobStatus.FAILED) {
+                assertThat(job.error().code()).as(job.filename())
+                        .isIn(ErrorCode.TOO_LARGE, ErrorCode.TOO_MANY_PAGES, ErrorCode.RENDER_TIMEOUT);
+            } else {
+                assertThat(job.status()).as(job.filename()).isEqualTo(JobStatus.COMPLETED);
+            }
+        }
+        assertThat(loops.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(pdfText(loops)).contains("loop 1999");
+        Thread.sleep(500);
+        assertThat(loopbackRequests.get()).isZero();
+    }
 }

@@ -20,7 +20,10 @@ import java.util.Objects;
  *   <li>{@link HtmlSanitiser}: the allow-list, the same for every format;</li>
  *   <li>{@link MetadataExtractor}: heading ids, outline, title, language, word count; no visible
  *       text and no image → {@code EMPTY_DOCUMENT};</li>
- *   <li>{@link XhtmlWriter}: the XHTML document with the fixed print stylesheet.</li>
+ *   <li>{@link CssSanitiser}: the HTML document's own {@code <style>} rules and {@code style}
+ *       attributes, through an allow-list;</li>
+ *   <li>{@link XhtmlWriter}: the XHTML document with docpipe's print stylesheet, or, when the
+ *       author has CSS, a base stylesheet followed by the author's.</li>
  * </ol>
  * Thread-safe; build one per execution environment.
  */
@@ -61,7 +64,9 @@ public final class DocumentConverter {
             case TEXT -> TextFrontEnd.toHtml(input.text(), limits);
         };
         Document parsed = BoundedHtmlParser.parse(html, limits);
-        HtmlSanitiser.Result clean = sanitiser.sanitise(parsed.body());
+        CssSanitiser css = new CssSanitiser();
+        String authorCss = input.format() == Format.HTML ? authorStylesheet(parsed, css) : "";
+        HtmlSanitiser.Result clean = sanitiser.sanitise(parsed.body(), css);
         Element body = clean.body();
 
         String text = body.text();
@@ -73,6 +78,22 @@ public final class DocumentConverter {
         String language = input.format() == Format.HTML ? MetadataExtractor.language(parsed) : null;
         DocumentMetadata metadata = new DocumentMetadata(title, language, MetadataExtractor.wordCount(text),
                 outline, input.charset().name(), input.format());
-        return new ParsedDocument(XhtmlWriter.write(body, title, language), metadata);
+        XhtmlWriter.Styles styles = authorCss.isBlank() && !css.keptStyleAttributes()
+                ? XhtmlWriter.Styles.docpipe()
+                : XhtmlWriter.Styles.author(authorCss);
+        return new ParsedDocument(XhtmlWriter.write(body, title, language, styles), metadata);
+    }
+
+    /** The kept rules of the document's {@code <style>} elements for print, in document order. */
+    private static String authorStylesheet(Document parsed, CssSanitiser css) {
+        StringBuilder out = new StringBuilder();
+        for (Element style : parsed.select("style")) {
+            String media = style.attr("media").strip().toLowerCase(java.util.Locale.ROOT);
+            if (!media.isEmpty() && !media.contains("print") && !media.contains("all")) {
+                continue;
+            }
+            out.append(css.stylesheet(style.data()));
+        }
+        return out.toString();
     }
 }

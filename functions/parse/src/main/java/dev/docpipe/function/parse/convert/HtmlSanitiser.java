@@ -30,13 +30,14 @@ import java.util.regex.Pattern;
  *   <li>comments, processing instructions and doctypes are dropped; text keeps only characters
  *       XML 1.0 allows.</li>
  * </ul>
- * Attributes are allowed by name, so {@code on*}, {@code style}, {@code srcset},
+ * Attributes are allowed by name, so {@code on*}, {@code srcset},
  * {@code background}, {@code formaction}, {@code xmlns:*} and everything else not listed are gone.
  * {@code a href} keeps http, https, mailto and {@code #fragment} targets only. {@code img} keeps only
  * a {@code data:image/(png|jpeg|gif);base64} source of at most {@value #MAX_IMAGE_DATA_URL_CHARS}
  * characters whose bytes really start like that image type; any other image is replaced by its alt
  * text. Element ids are kept when they look like ids and are unique (first one wins). A table
  * cell's {@code align} becomes a {@code dp-align-left|center|right} class that the stylesheet knows.
+ * A {@code style} attribute keeps the declarations {@link CssSanitiser} lets through.
  */
 final class HtmlSanitiser {
     /** Largest {@code data:} image URL kept (about 3 MiB of image). */
@@ -68,7 +69,7 @@ final class HtmlSanitiser {
             "center", "div", "details", "div", "summary", "div", "listing", "pre", "xmp", "pre",
             "plaintext", "pre", "tt", "code", "strike", "s", "dir", "ul", "menu", "ul");
 
-    private static final Set<String> GLOBAL_ATTRIBUTES = Set.of("id", "class", "lang", "dir", "title");
+    private static final Set<String> GLOBAL_ATTRIBUTES = Set.of("id", "class", "lang", "dir", "title", "style");
     private static final Map<String, Set<String>> ELEMENT_ATTRIBUTES = Map.ofEntries(
             Map.entry("a", Set.of("href")),
             Map.entry("img", Set.of("src", "alt", "width", "height")),
@@ -108,8 +109,8 @@ final class HtmlSanitiser {
      * {@code frameset} body yields an empty one). Throws {@code TOO_LARGE} when the copied
      * elements nest deeper than {@code maxDepth}.
      */
-    Result sanitise(Element source) {
-        Copier copier = new Copier(source);
+    Result sanitise(Element source, CssSanitiser css) {
+        Copier copier = new Copier(source, css);
         NodeTraversor.filter(copier, source);
         // text direction set on <body> or <html> applies to the whole document
         String dir = oneOf(source.attr("dir"), "ltr", "rtl");
@@ -124,6 +125,7 @@ final class HtmlSanitiser {
 
     private final class Copier implements NodeFilter {
         private final Element root;
+        private final CssSanitiser css;
         private final Element body = new Element("body");
         private final Set<String> ids = new HashSet<>();
         /** One entry per source element entered: whether it produced a copy (false: unwrapped). */
@@ -131,8 +133,9 @@ final class HtmlSanitiser {
         private Element destination = body;
         private int depth;
 
-        Copier(Element root) {
+        Copier(Element root, CssSanitiser css) {
             this.root = root;
+            this.css = css;
         }
 
         @Override
@@ -236,6 +239,7 @@ final class HtmlSanitiser {
         private String clean(String element, String name, String value) {
             return switch (name) {
                 case "id" -> id(value);
+                case "style" -> css.styleAttribute(value);
                 case "class" -> classes(value);
                 case "lang" -> LANG.matcher(value.strip()).matches() ? value.strip() : null;
                 case "dir" -> oneOf(value, "ltr", "rtl", "auto");

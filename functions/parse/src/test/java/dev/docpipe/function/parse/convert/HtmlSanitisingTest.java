@@ -44,10 +44,16 @@ class HtmlSanitisingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"onload", "onclick", "onerror", "onmouseover", "onstart", "ontoggle", "style=", "srcset",
+    @ValueSource(strings = {"onload", "onclick", "onerror", "onmouseover", "onstart", "ontoggle", "srcset",
             "background", "formaction", "xmlns:", "data-x", "target=", "rel=", "ping=", "poster"})
     void hostilePage_dangerousAttributesAreGone(String attribute) {
         assertThat(hostileBody).doesNotContainIgnoringCase(attribute);
+    }
+
+    @Test
+    void hostilePage_styleAttributesKeepOnlyTheirSafeDeclarations() {
+        assertThat(hostileBody).contains("style=\"color: red;\"");
+        assertThat(hostileBody.split("style=", -1)).hasSize(2);
     }
 
     @ParameterizedTest

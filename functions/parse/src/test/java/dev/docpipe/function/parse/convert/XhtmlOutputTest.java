@@ -79,10 +79,21 @@ class XhtmlOutputTest {
     }
 
     @Test
-    void authorStyles_neverReachTheOutput() {
+    void authorStyles_followTheBaseStylesheet_sanitised() {
         String out = convert("<html><head><style>p{color:red}</style></head><body><p style=\"color:red\">x</p>"
-                + "<style>@import 'http://evil.example/x.css';</style></body></html>");
-        assertThat(out).doesNotContain("color:red", "evil.example");
+                + "<style>@import 'http://evil.example/x.css'; h1 { font-size: 30pt }</style></body></html>");
+        assertThat(out).doesNotContain("evil.example", "@import").contains("<p style=\"color: red;\">x</p>");
+        String[] styles = out.split("<style", -1);
+        assertThat(styles).hasSize(3); // base, the author's
+        assertThat(styles[1]).startsWith(" class=\"docpipe-stylesheet\">").contains(XhtmlWriter.BASE_STYLESHEET);
+        assertThat(styles[2]).startsWith(">").contains("p { color: red; }\nh1 { font-size: 30pt; }\n");
+        Xhtml.parseStrict(out);
+    }
+
+    @Test
+    void documentsWithoutCss_keepDocpipesTypography() {
+        String out = convert("<html><head><style>@import 'http://evil.example/x.css';</style></head><body><p>x</p></body></html>");
         assertThat(out.split("<style", -1)).hasSize(2);
+        assertThat(out).contains(XhtmlWriter.STYLESHEET).doesNotContain("evil.example");
     }
 }

@@ -42,9 +42,11 @@ import java.util.regex.Pattern;
  *   <li>set from {@link DocumentInfo}: {@code <title>}, {@code <meta name=author|subject>} (the
  *       source of the document information dictionary and XMP) and {@code <html lang>};</li>
  *   <li>added before the document's own styles (so they win): a default {@code @page} (A4,
- *       margins), the body font, and — when no style uses {@code counter(page)} and the
- *       {@code pageNumbers} option is not off — a "page / pages" footer;</li>
- *   <li>with the {@code documentCssOnly} option: the parse stage's stylesheet removed;</li>
+ *       margins), the body font, and — when no style uses {@code counter(page)} or declares an
+ *       {@code @page} margin box, and the {@code pageNumbers} option is not off — a "page / pages"
+ *       footer;</li>
+ *   <li>with the {@code documentCssOnly} option: the parse stage's stylesheets (docpipe's
+ *       typography, or the base sheet before an author's CSS) removed;</li>
  *   <li>added after the document's own styles (so they win where the caller set something): the
  *       caller's page size, orientation, margins, header, footer and base font size
  *       ({@link PageSetup});</li>
@@ -313,7 +315,7 @@ final class XhtmlPreparer {
     private static void addStyles(Document doc, boolean pageNumbers) {
         boolean hasPageCounter = !pageNumbers;
         for (Element style : doc.select("style")) {
-            if (style.data().contains("counter(page")) {
+            if (style.data().contains("counter(page") || declaresMarginBox(style.data())) {
                 hasPageCounter = true;
                 break;
             }
@@ -327,6 +329,13 @@ final class XhtmlPreparer {
         } else {
             head.prependChild(base);
         }
+    }
+
+    /** Whether a stylesheet has an {@code @page} margin box: the author's own header or footer. */
+    static boolean declaresMarginBox(String css) {
+        String lower = css.toLowerCase(Locale.ROOT);
+        return lower.contains("@top-") || lower.contains("@bottom-") || lower.contains("@left-")
+                || lower.contains("@right-");
     }
 
     private static void addBookmarks(Document doc) {

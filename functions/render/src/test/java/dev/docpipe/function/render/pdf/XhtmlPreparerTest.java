@@ -112,6 +112,14 @@ class XhtmlPreparerTest {
         assertThat(styles(none)).contains("@bottom-center").contains("counter(pages)");
     }
 
+    @Test
+    void pageNumberFooter_isLeftOutWhenTheAuthorsPageHasMarginBoxes() {
+        Document header = XhtmlPreparer.prepare("<html><head><style>@page { @top-center { content: \"Quarterly report\"; } }"
+                + "</style></head><p>x</p></html>", DocumentInfo.titled("t")).dom();
+
+        assertThat(styles(header)).doesNotContain("@bottom-center").doesNotContain("counter(pages)");
+    }
+
     private static String styles(Document dom) {
         StringBuilder all = new StringBuilder();
         NodeList styles = dom.getElementsByTagName("style");
