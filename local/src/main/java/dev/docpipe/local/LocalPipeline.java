@@ -83,6 +83,13 @@ public final class LocalPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalPipeline.class);
     public static final String BUCKET = "docpipe";
     public static final String TABLE = "docpipe-jobs";
+    /** Workers of ingest, parse and store: every core busy while a stage has a backlog (render: {@link Options#renderWorkers}). */
+    static final int STAGE_WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /**
+     * How long each queue's receiver long-polls while its queue is empty (SQS's maximum): an idle
+     * pipeline costs one receive per queue per 20 s, and a message is received as soon as it arrives.
+     */
+    static final Duration LONG_POLL = Duration.ofSeconds(20);
 
     /**
      * Hooks for tests that inject faults: each adapter or handler is passed through its decorator.
@@ -220,12 +227,12 @@ public final class LocalPipeline implements AutoCloseable {
         ParseService parse = new ParseService(components.blobs(), keys,
                 new DocumentConverter(ParseHandler.limits(config.maxDocumentBytes())),
                 new UrlFetcher(hooks.fetchPolicy() == null ? FetchPolicy.publicInternetOnly() : hooks.fetchPolicy()));
-        function("ingest", hooks, new IngestHandler(uploads, metrics), 1, urls.get(names.ingest()));
-        function("parse", hooks, new ParseHandler(components.stageRunner(), parse), 1,
+        function("ingest", hooks, new IngestHandler(uploads, metrics), STAGE_WORKERS, urls.get(names.ingest()));
+        function("parse", hooks, new ParseHandler(components.stageRunner(), parse), STAGE_WORKERS,
                 urls(urls, names.byPriority(Stage.PARSE)));
         function("render", hooks, new RenderHandler(components), o.renderWorkers(),
                 urls(urls, names.byPriority(Stage.RENDER)));
-        function("store", hooks, new StoreHandler(components), 1, urls(urls, names.byPriority(Stage.STORE)));
+        function("store", hooks, new StoreHandler(components), STAGE_WORKERS, urls(urls, names.byPriority(Stage.STORE)));
         List<String> deadLetterQueues = new ArrayList<>();
         for (Stage s : Stage.values()) {
             deadLetterQueues.add(urls.get(names.deadLetter(s)));
@@ -254,7 +261,7 @@ public final class LocalPipeline implements AutoCloseable {
         handlers.put(name, decorated);
         functions.put(name, () -> SqsEventSourcePoller.builder(sqs.client(), decorated)
                 .queueUrls(queueUrls).batchSize(5).concurrency(workers).functionName(name)
-                .waitTime(Duration.ofSeconds(1)).functionTimeout(Duration.ofMinutes(5)).build());
+                .waitTime(LONG_POLL).functionTimeout(Duration.ofMinutes(5)).build());
     }
 
     /** A function's handler, as its poller invokes it (tests call it directly with their own events). */
