@@ -88,6 +88,13 @@ public final class LocalPipeline implements AutoCloseable {
     public static final String TABLE = "docpipe-jobs";
     /** The setting that points the DynamoDB job store at a running DynamoDB instead of a stand-in of its own. */
     public static final String DYNAMODB_ENDPOINT = "AWS_ENDPOINT_URL_DYNAMODB";
+    /** Workers of ingest, parse and store: every core busy while a stage has a backlog (render: {@link Options#renderWorkers}). */
+    static final int STAGE_WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /**
+     * How long each queue's receiver long-polls while its queue is empty (SQS's maximum): an idle
+     * pipeline costs one receive per queue per 20 s, and a message is received as soon as it arrives.
+     */
+    static final Duration LONG_POLL = Duration.ofSeconds(20);
 
     /**
      * Hooks for tests that inject faults: each adapter or handler is passed through its decorator.
@@ -246,12 +253,12 @@ public final class LocalPipeline implements AutoCloseable {
                 new UrlFetcher(hooks.fetchPolicy() == null ? FetchPolicy.publicInternetOnly() : hooks.fetchPolicy()));
         FunctionTimeouts t = o.timeouts();
         StageRunner runner = components.stageRunner(new StageRunner.Leases(t, bootedAt));
-        function("ingest", hooks, new IngestHandler(uploads, metrics), 1, t.ingest(), urls.get(names.ingest()));
-        function("parse", hooks, new ParseHandler(runner, parse), 1, t.parse(),
+        function("ingest", hooks, new IngestHandler(uploads, metrics), STAGE_WORKERS, t.ingest(), urls.get(names.ingest()));
+        function("parse", hooks, new ParseHandler(runner, parse), STAGE_WORKERS, t.parse(),
                 urls(urls, names.byPriority(Stage.PARSE)));
         function("render", hooks, new RenderHandler(components, runner), o.renderWorkers(), t.render(),
                 urls(urls, names.byPriority(Stage.RENDER)));
-        function("store", hooks, new StoreHandler(components, runner), 1, t.store(),
+        function("store", hooks, new StoreHandler(components, runner), STAGE_WORKERS, t.store(),
                 urls(urls, names.byPriority(Stage.STORE)));
         List<String> deadLetterQueues = new ArrayList<>();
         for (Stage s : Stage.values()) {
@@ -281,7 +288,7 @@ public final class LocalPipeline implements AutoCloseable {
         handlers.put(name, decorated);
         functions.put(name, () -> SqsEventSourcePoller.builder(sqs.client(), decorated)
                 .queueUrls(queueUrls).batchSize(5).concurrency(workers).functionName(name)
-                .waitTime(Duration.ofSeconds(1)).functionTimeout(timeout).retryBackoff(LocalPipeline::retryAfter).build());
+                .waitTime(LONG_POLL).functionTimeout(timeout).retryBackoff(LocalPipeline::retryAfter).build());
     }
 
     /**

@@ -480,7 +480,7 @@ final class ConvertCommand {
         LocalPipeline p = pipeline;
         if (p != null && closed.compareAndSet(false, true)) {
             try {
-                // every poller finishes its long poll (up to 1 s) at the same time; close() alone
+                // every poller finishes the batches it is handling at the same time; close() alone
                 // stops them one after the other
                 List<Thread> stoppers = p.pollers().values().stream()
                         .map(poller -> Thread.ofVirtual().start(() -> poller.stop(POLLER_STOP)))

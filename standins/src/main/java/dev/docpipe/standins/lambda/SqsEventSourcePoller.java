@@ -27,6 +27,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntFunction;
 
 /**
@@ -57,12 +59,15 @@ import java.util.function.IntFunction;
  *
  * <h2>Where it differs</h2>
  * <ul>
- *   <li>Priority: one mapping drains several queues in order (high before default before low):
- *       each round short-polls them in the given order and takes the first non-empty batch; only
- *       when all are empty does it long-poll the first queue for {@code waitTime}. In AWS each
- *       queue has its own mapping and priority comes from their maximum concurrency instead. A
- *       message arriving on a lower queue while the worker long-polls the first one waits up to
- *       {@code waitTime} (1 s by default).</li>
+ *   <li>Priority: one mapping drains several queues in order (high before default before low).
+ *       Each queue has a receiver thread of its own that keeps at most one received batch waiting
+ *       for a worker; a free worker takes the waiting batch of the highest queue, and waits for the
+ *       answer of a higher queue's short poll under way before taking a lower one. An empty queue
+ *       is long-polled for {@code waitTime}, so a message on any queue is received as soon as it
+ *       arrives and an idle mapping costs one request per queue and {@code waitTime}. In AWS each
+ *       queue has its own mapping and priority comes from their maximum concurrency instead.</li>
+ *   <li>A batch that waits for a busy worker has its visibility extended (every half visibility
+ *       timeout), so waiting for a worker never counts as a receive.</li>
  *   <li>Values come from ElasticMQ: {@code SenderId} is the client's address ({@code 127.0.0.1}),
  *       not an IAM principal; there is no {@code AWSTraceHeader}.</li>
  *   <li>Concurrency is a fixed number of worker threads; there is no scaling, no throttling and no
@@ -97,6 +102,10 @@ public final class SqsEventSourcePoller implements AutoCloseable {
 
     private final Map<String, String> arns = new LinkedHashMap<>();
     private final List<Thread> workers = new ArrayList<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    /** One per queue, in priority order. */
+    private List<Receiver> receivers = List.of();
     private volatile boolean running;
     private boolean started;
 
@@ -139,14 +148,20 @@ public final class SqsEventSourcePoller implements AutoCloseable {
         if (started) {
             throw new IllegalStateException("poller for " + functionName + " was already started");
         }
+        List<Receiver> created = new ArrayList<>();
         for (String url : queueUrls) {
+            Map<QueueAttributeName, String> attributes;
             try {
-                arns.put(url, sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-                        .attributes().get(QueueAttributeName.QUEUE_ARN));
+                attributes = sqs.getQueueAttributes(r -> r.queueUrl(url)
+                        .attributeNames(QueueAttributeName.QUEUE_ARN, QueueAttributeName.VISIBILITY_TIMEOUT)).attributes();
             } catch (SdkException e) {
                 throw new IllegalStateException("queue " + url + " of " + functionName + " cannot be read", e);
             }
+            arns.put(url, attributes.get(QueueAttributeName.QUEUE_ARN));
+            created.add(new Receiver(url, visibilityTimeout != null ? visibilityTimeout
+                    : Duration.ofSeconds(Long.parseLong(attributes.getOrDefault(QueueAttributeName.VISIBILITY_TIMEOUT, "30")))));
         }
+        receivers = List.copyOf(created);
         started = true;
         running = true;
         for (int i = 0; i < concurrency; i++) {
@@ -155,25 +170,32 @@ public final class SqsEventSourcePoller implements AutoCloseable {
             workers.add(worker);
             worker.start();
         }
+        for (Receiver r : receivers) {
+            Thread receiver = new Thread(r, "sqs-receiver-" + functionName + "-" + queueName(r.url));
+            receiver.setDaemon(true);
+            receiver.start();
+        }
         LOG.info("poller for {} started: {} worker(s), batch size {}, queues {}", functionName, concurrency, batchSize,
                 queueUrls.stream().map(SqsEventSourcePoller::queueName).toList());
         return this;
     }
 
     /**
-     * Graceful stop: no new receive starts; a batch already received (also one a long poll under
-     * way returns) is handled and acknowledged to its end. Waits for as long as that can take (a
-     * long poll plus the function timeout).
+     * Graceful stop: no new receive starts and no worker takes a new batch; a batch being handled is
+     * handled and acknowledged to its end. A long poll under way is not waited for: whatever it, or
+     * a batch still waiting for a worker, returns is made visible again at once (its receive count
+     * has grown by one), for the next poller of the queue. Waits for as long as the function
+     * timeout allows.
      *
      * @return whether every worker finished in time
      */
     public boolean stop() {
-        return stop(Duration.ofSeconds(waitSeconds).plus(functionTimeout).plusSeconds(5));
+        return stop(functionTimeout.plusSeconds(5));
     }
 
     /** {@link #stop()} waiting at most {@code timeout}. */
     public boolean stop(Duration timeout) {
-        running = false;
+        update(() -> running = false);
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean all = true;
         List<Thread> toJoin;
@@ -229,53 +251,213 @@ public final class SqsEventSourcePoller implements AutoCloseable {
                         long timeouts, long pollErrors) {
     }
 
+    /** A worker: takes the next batch in priority order, hands it to the handler, acknowledges it. */
     private void work() {
-        boolean failing = false;
-        while (running) {
+        while (true) {
             Batch batch;
             try {
-                batch = poll();
-            } catch (SdkException e) {
-                pollErrors.incrementAndGet();
-                if (!failing) {
-                    LOG.warn("poller for {} cannot receive (retrying every {} ms): {}", functionName,
-                            POLL_ERROR_PAUSE.toMillis(), e.toString());
-                }
-                failing = true;
-                pause(POLL_ERROR_PAUSE);
-                continue;
+                batch = next();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-            if (failing) {
-                LOG.info("poller for {} receives again", functionName);
-                failing = false;
+            if (batch == null) {
+                return;
             }
-            if (batch != null) {
-                try {
-                    handle(batch);
-                } catch (RuntimeException e) {
-                    LOG.error("poller for {} failed acknowledging a batch from {}", functionName, queueName(batch.queueUrl), e);
-                }
+            try {
+                handle(batch);
+            } catch (RuntimeException e) {
+                LOG.error("poller for {} failed acknowledging a batch from {}", functionName, queueName(batch.queueUrl), e);
             }
         }
     }
 
-    /** The first non-empty batch in priority order, else a long poll of the first queue; null when nothing came. */
-    private Batch poll() {
-        for (String url : queueUrls) {
-            if (!running) {
-                return null;
+    /**
+     * The received batch of the highest-priority queue; while a queue above it is still answering a
+     * short poll (its messages may be there already), waits for that answer first. Null once stopped.
+     */
+    private Batch next() throws InterruptedException {
+        lock.lock();
+        try {
+            while (running) {
+                for (Receiver r : receivers) {
+                    if (r.pending != null) {
+                        Batch b = r.pending;
+                        r.pending = null;
+                        changed.signalAll();
+                        return b;
+                    }
+                    if (r.probing) {
+                        break;
+                    }
+                }
+                changed.await();
             }
-            List<Message> received = receive(url, 0);
-            if (!received.isEmpty()) {
-                return new Batch(url, received);
-            }
-        }
-        if (!running) {
             return null;
+        } finally {
+            lock.unlock();
         }
-        String first = queueUrls.get(0);
-        List<Message> received = receive(first, waitSeconds);
-        return received.isEmpty() ? null : new Batch(first, received);
+    }
+
+    /**
+     * One queue's receiver: keeps at most one received batch waiting for a worker. After a batch was
+     * taken it short-polls (the queue likely holds more); after an empty answer it long-polls for
+     * {@code waitTime}, so an idle queue costs one request per {@code waitTime}. A batch that waits
+     * for a busy worker has its visibility extended, so waiting never costs a receive.
+     */
+    private final class Receiver implements Runnable {
+        private final String url;
+        private final Duration visibility;
+        /** Guarded by {@link #lock}. */
+        private Batch pending;
+        /** Guarded by {@link #lock}: a short poll is under way. */
+        private boolean probing;
+
+        Receiver(String url, Duration visibility) {
+            this.url = url;
+            this.visibility = visibility;
+        }
+
+        @Override
+        public void run() {
+            boolean probe = true;
+            boolean failing = false;
+            while (true) {
+                if (!awaitTaken(probe)) {
+                    return;
+                }
+                List<Message> received;
+                try {
+                    received = receive(url, probe ? 0 : waitSeconds);
+                } catch (SdkException e) {
+                    setProbing(false);
+                    if (!running) {
+                        return;
+                    }
+                    pollErrors.incrementAndGet();
+                    if (!failing) {
+                        LOG.warn("poller for {} cannot receive from {} (retrying every {} ms): {}", functionName,
+                                queueName(url), POLL_ERROR_PAUSE.toMillis(), e.toString());
+                    }
+                    failing = true;
+                    pause(POLL_ERROR_PAUSE);
+                    probe = true;
+                    continue;
+                }
+                if (failing) {
+                    LOG.info("poller for {} receives from {} again", functionName, queueName(url));
+                    failing = false;
+                }
+                probe = !received.isEmpty();
+                boolean kept;
+                lock.lock();
+                try {
+                    probing = false;
+                    kept = running && !received.isEmpty();
+                    if (kept) {
+                        pending = new Batch(url, received);
+                    }
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+                if (!kept) {
+                    release(url, received);
+                    if (!running) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        /**
+         * Waits until no batch of this queue waits for a worker, extending the visibility of one
+         * that waits long; then marks whether the next receive is a short poll. False once stopped
+         * (a batch still waiting is made visible again).
+         */
+        private boolean awaitTaken(boolean probe) {
+            long heartbeatNanos = Math.max(250_000_000L, visibility.toNanos() / 2);
+            while (true) {
+                Batch waiting;
+                lock.lock();
+                try {
+                    long left = heartbeatNanos;
+                    while (running && pending != null && left > 0) {
+                        left = changed.awaitNanos(left);
+                    }
+                    if (!running) {
+                        waiting = pending;
+                        pending = null;
+                    } else if (pending == null) {
+                        probing = probe;
+                        return true;
+                    } else {
+                        waiting = pending;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                } finally {
+                    lock.unlock();
+                }
+                if (!running) {
+                    if (waiting != null) {
+                        release(url, waiting.messages);
+                    }
+                    return false;
+                }
+                extend(waiting);
+            }
+        }
+
+        private void setProbing(boolean value) {
+            update(() -> probing = value);
+        }
+
+        private void extend(Batch waiting) {
+            if (visibility.isZero()) {
+                return;
+            }
+            try {
+                changeVisibility(url, waiting.messages, (int) visibility.toSeconds());
+            } catch (SdkException e) {
+                LOG.debug("{}: could not extend the visibility of a waiting batch from {}: {}", functionName,
+                        queueName(url), e.toString());
+            }
+        }
+    }
+
+    /** Changes the dispatch state under the lock and wakes every thread waiting on it. */
+    private void update(Runnable change) {
+        lock.lock();
+        try {
+            change.run();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Messages received after stop, or held when it came: visible again at once for the next poller. */
+    private void release(String url, List<Message> received) {
+        if (received.isEmpty()) {
+            return;
+        }
+        try {
+            changeVisibility(url, received, 0);
+        } catch (SdkException e) {
+            LOG.debug("{}: could not release {} message(s) to {}: {}", functionName, received.size(), queueName(url),
+                    e.toString());
+        }
+    }
+
+    private void changeVisibility(String url, List<Message> received, int seconds) {
+        List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < received.size(); i++) {
+            entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
+                    .receiptHandle(received.get(i).receiptHandle()).visibilityTimeout(seconds).build());
+        }
+        sqs.changeMessageVisibilityBatch(r -> r.queueUrl(url).entries(entries));
     }
 
     private List<Message> receive(String url, int wait) {
@@ -512,7 +694,7 @@ public final class SqsEventSourcePoller implements AutoCloseable {
             return this;
         }
 
-        /** How long an idle worker long-polls the first queue, 1..20 s (default 1 s). */
+        /** How long a receiver long-polls its queue while the queue is empty, 1..20 s (default 1 s). */
         public Builder waitTime(Duration waitTime) {
             if (waitTime.toSeconds() < 1 || waitTime.toSeconds() > 20) {
                 throw new IllegalArgumentException("wait time must be 1..20 s: " + waitTime);

@@ -272,6 +272,66 @@ class SqsEventSourcePollerTest {
     }
 
     @Test
+    void aMessageOnALowerQueue_isNotHeldBackByTheLongPollOfTheFirst() throws Exception {
+        Queue high = queue("idle-high", 5);
+        Queue low = queue("idle-low", 5);
+        Recorder recorder = new Recorder(m -> false);
+        SqsEventSourcePoller poller = start(SqsEventSourcePoller.builder(sqs, recorder)
+                .queueUrls(high.url, low.url).waitTime(Duration.ofSeconds(20)).concurrency(1));
+        pause(Duration.ofMillis(500)); // both queues are long-polled by now
+
+        send(low.url, "low-while-idle");
+
+        // a receiver per queue: received at once, not after the first queue's 20 s long poll
+        await(() -> recorder.bodies().contains("low-while-idle"), Duration.ofSeconds(10));
+        assertThat(poller.stats().pollErrors()).isZero();
+    }
+
+    @Test
+    void stop_doesNotWaitForALongPoll_andWhatItReturnsStaysOnTheQueue() throws Exception {
+        Queue q = queue("stop-long-poll", 5);
+        Recorder recorder = new Recorder(m -> false);
+        SqsEventSourcePoller poller = start(SqsEventSourcePoller.builder(sqs, recorder).queueUrls(q.url)
+                .waitTime(Duration.ofSeconds(20)));
+        pause(Duration.ofMillis(500));
+
+        CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(poller::stop);
+        assertThat(stopped.get(10, TimeUnit.SECONDS)).isTrue();
+        send(q.url, "after-stop"); // the abandoned long poll may receive it: it makes it visible again
+
+        pause(Duration.ofMillis(1500));
+        assertThat(recorder.bodies()).isEmpty();
+        Recorder next = new Recorder(m -> false);
+        start(SqsEventSourcePoller.builder(sqs, next).queueUrls(q.url));
+        await(() -> next.bodies().contains("after-stop"));
+    }
+
+    @Test
+    void aBatchWaitingForABusyWorker_keepsItsMessagesInvisible() throws Exception {
+        Queue first = queue("busy-first", 5);
+        Queue second = queue("busy-second", 5);
+        CountDownLatch entered = new CountDownLatch(1);
+        Recorder recorder = new Recorder(m -> false) {
+            @Override
+            public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+                SQSBatchResponse response = super.handleRequest(event, context);
+                if (event.getRecords().get(0).getBody().equals("slow") && entered.getCount() > 0) {
+                    entered.countDown();
+                    pause(VISIBILITY.multipliedBy(3));
+                }
+                return response;
+            }
+        };
+        start(SqsEventSourcePoller.builder(sqs, recorder).queueUrls(first.url, second.url).concurrency(1));
+        send(first.url, "slow");
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        send(second.url, "waits"); // received while the only worker is busy for three visibility timeouts
+
+        await(() -> recorder.bodies().contains("waits"));
+        assertThat(recorder.receiveCounts("waits")).containsExactly("1");
+    }
+
+    @Test
     void stop_finishesTheBatchInFlightThenStops() throws Exception {
         Queue q = queue("stop", 5);
         send(q.url, "in-flight");
@@ -385,10 +445,14 @@ class SqsEventSourcePollerTest {
     }
 
     private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        await(condition, Duration.ofSeconds(15));
+    }
+
+    private static void await(BooleanSupplier condition, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 15 s");
+                throw new AssertionError("condition not met within " + within.toSeconds() + " s");
             }
             pause(Duration.ofMillis(20));
         }

@@ -273,6 +273,7 @@ public final class PdfRenderer {
             long laidOut;
             long written;
             try (PdfBoxRenderer renderer = builder.buildPdfRenderer()) {
+                WidthCachingTextRenderer.install(renderer);
                 if (documentFonts != null) {
                     documentFonts.registerFallbacks(renderer.getFontResolver(), prepared.mostlyKorean());
                 }
