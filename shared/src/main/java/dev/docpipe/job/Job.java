@@ -95,7 +95,8 @@ public record Job(
         JobError nextError = newAttempt || change.clearError() ? null : (change.error() == null ? error : change.error());
         JobResult nextResult = newAttempt ? null : (change.result() == null ? result : change.result());
         Instant nextExpiry = newAttempt ? null : (change.expiresAt() == null ? expiresAt : change.expiresAt());
-        return new Job(id, owner, source, filename, format, priority, options, dedupKey, change.status(), nextStage,
+        Format nextFormat = change.format() == null ? format : change.format();
+        return new Job(id, owner, source, filename, nextFormat, priority, options, dedupKey, change.status(), nextStage,
                 nextProgress, newAttempt ? attempt + 1 : attempt, createdAt, change.at(), stamps, nextError,
                 nextResult, nextExpiry);
     }

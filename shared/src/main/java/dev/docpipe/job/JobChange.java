@@ -19,6 +19,7 @@ public record JobChange(
         boolean clearError,
         JobResult result,
         Instant expiresAt,
+        Format format,
         Instant at) {
 
     public JobChange {
@@ -45,6 +46,7 @@ public record JobChange(
         private boolean clearError;
         private JobResult result;
         private Instant expiresAt;
+        private Format format;
 
         private Builder(JobStatus status, Instant at) {
             this.status = status;
@@ -81,13 +83,19 @@ public record JobChange(
             return this;
         }
 
+        /** The document's format, when the job has none yet (detected at parse); kept by a new attempt. */
+        public Builder format(Format value) {
+            this.format = value;
+            return this;
+        }
+
         public Builder expiresAt(Instant value) {
             this.expiresAt = value;
             return this;
         }
 
         public JobChange build() {
-            return new JobChange(status, stage, progress, timestamps, error, clearError, result, expiresAt, at);
+            return new JobChange(status, stage, progress, timestamps, error, clearError, result, expiresAt, format, at);
         }
     }
 }

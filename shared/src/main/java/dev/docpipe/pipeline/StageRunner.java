@@ -2,6 +2,7 @@ package dev.docpipe.pipeline;
 
 import dev.docpipe.config.FunctionTimeouts;
 import dev.docpipe.job.DocpipeException;
+import dev.docpipe.job.Format;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobChange;
 import dev.docpipe.job.JobError;
@@ -138,8 +139,11 @@ public final class StageRunner {
             }
         }
         JobResult result;
+        Format detected;
         try {
-            result = work.perform(job);
+            StageWork.Done done = work.performAndReport(job);
+            result = done.result();
+            detected = job.format() == null ? done.detectedFormat() : null;
         } catch (DocpipeException e) {
             if (e.isTransient()) {
                 noteTransientError(job, e);
@@ -154,13 +158,13 @@ public final class StageRunner {
         try {
             if (next.isEmpty()) {
                 transitions.apply(job, JobChange.to(JobStatus.COMPLETED, finished).progress(100).result(result)
-                        .stamp(done, finished).stamp("completed", finished).expiresAt(finished.plus(retention)).build());
+                        .format(detected).stamp(done, finished).stamp("completed", finished).expiresAt(finished.plus(retention)).build());
                 stageDone(job, message.stage(), tookMs);
                 LOG.atInfo().addKeyValue("durationMs", Duration.between(job.createdAt(), finished).toMillis())
                         .log("job {} completed: {} pages, {} bytes", job.id(), result.pages(), result.bytes());
                 return Outcome.COMPLETED;
             }
-            transitions.apply(job, JobChange.to(JobStatus.RUNNING, finished).stage(next.get())
+            transitions.apply(job, JobChange.to(JobStatus.RUNNING, finished).stage(next.get()).format(detected)
                     .progress(progressAtStart(next.get())).stamp(done, finished)
                     .stamp(next.get().wire() + ".started", finished).build());
         } catch (StaleTransitionException raced) {

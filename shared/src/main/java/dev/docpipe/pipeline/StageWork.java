@@ -1,5 +1,6 @@
 package dev.docpipe.pipeline;
 
+import dev.docpipe.job.Format;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobResult;
 import dev.docpipe.job.Stage;
@@ -16,4 +17,16 @@ public interface StageWork {
 
     /** Does the work; the last stage returns the published result, the others null. */
     JobResult perform(Job job);
+
+    /**
+     * Does the work and says what it learnt about the job: {@link #perform}'s result and, for the
+     * parse stage, the format it detected when the job had none (null otherwise).
+     */
+    default Done performAndReport(Job job) {
+        return new Done(perform(job), null);
+    }
+
+    /** What a stage's work produced: the published result (last stage) and a detected format, each possibly null. */
+    record Done(JobResult result, Format detectedFormat) {
+    }
 }

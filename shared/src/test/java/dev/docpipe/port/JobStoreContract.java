@@ -1,6 +1,7 @@
 package dev.docpipe.port;
 
 import dev.docpipe.job.ErrorCode;
+import dev.docpipe.job.Format;
 import dev.docpipe.job.IllegalTransitionException;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobChange;
@@ -66,6 +67,27 @@ public abstract class JobStoreContract {
         assertThat(result.created()).isTrue();
         assertThat(result.job()).isEqualTo(job);
         assertThat(store.get(job.id())).contains(job);
+    }
+
+    @Test
+    void transition_withTheFormatDetectedAtParse_storesItOnAJobSubmittedWithout_andANewAttemptKeepsIt() {
+        Job given = Jobs.queued("alice", now());
+        Job job = Job.newQueued(given.id(), given.owner(), given.source(), "report", null, given.priority(),
+                given.options(), given.dedupKey(), now());
+        store.createIfAbsent(job);
+        assertThat(store.get(job.id()).orElseThrow().format()).isNull();
+        store.transition(job.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now()).stage(Stage.PARSE).build());
+
+        Job parsed = store.transition(job.id(), JobStatus.RUNNING, 1, JobChange.to(JobStatus.RUNNING, now())
+                .stage(Stage.RENDER).format(Format.MARKDOWN).build());
+
+        assertThat(parsed.format()).isEqualTo(Format.MARKDOWN);
+        assertThat(store.get(job.id()).orElseThrow().format()).isEqualTo(Format.MARKDOWN);
+        store.transition(job.id(), JobStatus.RUNNING, 1, JobChange.to(JobStatus.FAILED, now())
+                .error(new JobError(ErrorCode.INTERNAL, "boom")).build());
+        Job retried = store.transition(job.id(), JobStatus.FAILED, 1, JobChange.to(JobStatus.QUEUED, now()).build());
+        assertThat(retried.format()).isEqualTo(Format.MARKDOWN);
+        assertThat(store.get(job.id()).orElseThrow()).isEqualTo(retried);
     }
 
     @Test

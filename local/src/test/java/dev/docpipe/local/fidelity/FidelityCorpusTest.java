@@ -8,6 +8,7 @@ import dev.docpipe.function.render.pdf.PdfRenderer;
 import dev.docpipe.function.render.pdf.RenderLimits;
 import dev.docpipe.function.render.pdf.RenderedPdf;
 import dev.docpipe.job.Format;
+import dev.docpipe.local.PdfConformance;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
@@ -45,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * author's CSS says: the facts of {@code corpus/fidelity/facts.txt} (page size and margin from
  * {@code @page}, a background colour rasterised at the position of the element that has it, a font
  * size or weight in the text positions, header or footer text on every page) and at least 98 % of
- * the document's visible words.
+ * the document's visible words. The PDF also validates as PDF/UA-1 and PDF/A-2b (veraPDF, zero failed rules).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FidelityCorpusTest {
@@ -109,6 +110,8 @@ class FidelityCorpusTest {
         Path out = Path.of("target", "fidelity", name + ".pdf");
         Files.createDirectories(out.getParent());
         Files.write(out, pdf.bytes());
+        assertThat(PdfConformance.failedRules(pdf.bytes())).as("veraPDF rules (%s) %s fails", PdfConformance.FLAVOURS, name)
+                .isEmpty();
         try (PDDocument doc = Loader.loadPDF(pdf.bytes())) {
             assertVisibleWords(name, html, doc, facts.getOrDefault(name, List.of()).stream()
                     .filter(f -> f.kind().equals("hidden-in-print")).map(f -> f.args().get(0)).toList());

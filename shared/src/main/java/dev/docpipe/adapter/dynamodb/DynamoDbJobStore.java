@@ -278,6 +278,9 @@ public final class DynamoDbJobStore implements JobStore {
         } else {
             e.remove("gsi2pk", "gsi2sk");
         }
+        if (change.format() != null) {
+            e.set("format", s(change.format().name()));
+        }
         if (newAttempt) {
             e.set("attempt", n(expectedAttempt + 1L));
             e.set("stage", s(Stage.PARSE.name()));

@@ -219,6 +219,10 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         boolean newAttempt = expectedStatus.startsNewAttempt(change.status());
         StringBuilder sql = new StringBuilder("UPDATE jobs SET status = ?, updated_at = ?");
         List<Object> params = new ArrayList<>(List.of(change.status().name(), change.at()));
+        if (change.format() != null) {
+            sql.append(", format = ?");
+            params.add(change.format().name());
+        }
         if (newAttempt) {
             sql.append(", attempt = attempt + 1, stage = ?, stage_rank = ?, progress = 0, timestamps = ?::jsonb,"
                     + " error_code = NULL, error_message = NULL, result_location = NULL, result_pages = NULL,"

@@ -43,13 +43,19 @@ public final class ParseService implements StageWork {
 
     @Override
     public JobResult perform(Job job) {
+        return performAndReport(job).result();
+    }
+
+    /** Parses the document; reports the format the converter used (given or detected). */
+    @Override
+    public Done performAndReport(Job job) {
         ParsedDocument parsed = job.source().kind() == Source.Kind.URL ? parseUrl(job) : parseObject(job);
         Map<String, String> meta = Map.of("job-id", job.id().value());
         blobs.put(keys.xhtml(job.id()), parsed.xhtml().getBytes(StandardCharsets.UTF_8),
                 "application/xhtml+xml; charset=utf-8", meta);
         blobs.put(keys.metadata(job.id()), parsed.metadata().toJson().getBytes(StandardCharsets.UTF_8),
                 "application/json", meta);
-        return null;
+        return new Done(null, parsed.metadata().format());
     }
 
     private ParsedDocument parseObject(Job job) {

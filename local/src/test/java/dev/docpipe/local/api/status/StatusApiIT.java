@@ -7,6 +7,7 @@ import dev.docpipe.config.Components;
 import dev.docpipe.config.Config;
 import dev.docpipe.config.QueueNames;
 import dev.docpipe.function.status.StatusHandler;
+import dev.docpipe.job.Format;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobId;
 import dev.docpipe.job.JobStatus;
@@ -114,6 +115,22 @@ class StatusApiIT {
         try (PDDocument pdf = Loader.loadPDF(download.body())) {
             assertThat(pdf.getNumberOfPages()).isEqualTo(r.body().path("result").path("pages").asInt()).isPositive();
         }
+    }
+
+    @Test
+    @Order(1)
+    void getJob_ofADocumentWithoutAFormat_showsTheFormatDetectedAtParse() throws Exception {
+        upload("uploads/default/key-carol/notes", "<!DOCTYPE html><html><body><h1>Carol's notes</h1><p>HTML without a file extension</p></body></html>");
+        Job job = awaitCompleted("key-carol", 1).get(0);
+        assertThat(job.filename()).isEqualTo("notes");
+
+        ObjectNode event = StatusEvents.load("get-job.json", job.id().value());
+        ((ObjectNode) event.path("requestContext").path("identity")).put("apiKeyId", "key-carol");
+        Response r = call(event, "/jobs/{id}");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().path("format").asText()).isEqualTo("html");
+        assertThat(pipeline.components().store().get(job.id()).orElseThrow().format()).isEqualTo(Format.HTML);
     }
 
     @Test

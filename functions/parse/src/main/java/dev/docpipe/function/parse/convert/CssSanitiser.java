@@ -32,6 +32,7 @@ import org.htmlunit.cssparser.parser.media.MediaQuery;
 import org.htmlunit.cssparser.parser.selector.ChildSelector;
 import org.htmlunit.cssparser.parser.selector.DescendantSelector;
 import org.htmlunit.cssparser.parser.selector.DirectAdjacentSelector;
+import org.htmlunit.cssparser.parser.selector.ElementSelector;
 import org.htmlunit.cssparser.parser.selector.GeneralAdjacentSelector;
 import org.htmlunit.cssparser.parser.selector.Selector;
 
@@ -39,6 +40,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,6 +102,11 @@ final class CssSanitiser {
     private static final Pattern REM_FONT_SIZE = Pattern.compile("(?<![-\\w])(font-size: [0-9.]+)rem");
     private static final Set<String> PAGE_PSEUDOS = Set.of("first", "left", "right", "blank");
     private static final Pattern IDENT = Pattern.compile("-?[A-Za-z_][A-Za-z0-9_-]{0,63}");
+    /** Elements whose {@code display} and {@code float} the author's CSS may not change, see {@link #keepStructure}. */
+    static final Set<String> STRUCTURAL_ELEMENTS = Set.of(
+            "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "li");
+    private static final Pattern STRUCTURE_BREAKING = Pattern.compile(
+            "(?<![-\\w])(?:display|float): (?!none\\b)[^;]*;\\s?");
     private static final Set<String> GENERIC_FAMILIES = Set.of("serif", "sans-serif", "monospace", "cursive", "fantasy");
 
     private int charged;
@@ -140,7 +147,7 @@ final class CssSanitiser {
     }
 
     /** The kept declarations of one {@code style} attribute, or null when none is left. */
-    String styleAttribute(String value) {
+    String styleAttribute(String element, String value) {
         charge(value);
         CSSOMParser parser = parser();
         CSSStyleDeclarationImpl declaration;
@@ -152,6 +159,9 @@ final class CssSanitiser {
             throw ConversionException.tooLarge("a style attribute is nested too deeply to read");
         }
         String kept = declarations(declaration);
+        if (STRUCTURAL_ELEMENTS.contains(element)) {
+            kept = keepStructure(kept);
+        }
         if (kept.isEmpty()) {
             return null;
         }
@@ -197,21 +207,51 @@ final class CssSanitiser {
         if (declarations.isEmpty()) {
             return;
         }
-        List<String> root = new ArrayList<>();
-        List<String> others = new ArrayList<>();
-        for (Selector selector : rule.getSelectors()) {
+        Map<String, List<String>> groups = new LinkedHashMap<>(); // root selectors last, as they were
+        List<Selector> ordered = new ArrayList<>(rule.getSelectors());
+        ordered.sort(java.util.Comparator.comparing(CssSanitiser::isRoot));
+        for (Selector selector : ordered) {
             String text = selector.toString();
-            (ROOT_SELECTORS.contains(text.strip().toLowerCase(Locale.ROOT)) ? root : others).add(text);
+            String kept = structural(selector) ? keepStructure(declarations) : declarations;
+            if (isRoot(selector)) {
+                kept = remFontSizeAsEm(kept);
+            }
+            if (!kept.isEmpty()) {
+                groups.computeIfAbsent(kept, k -> new ArrayList<>()).add(text);
+            }
         }
-        String rootDeclarations = root.isEmpty() ? declarations : remFontSizeAsEm(declarations);
-        if (rootDeclarations.equals(declarations)) {
+        if (groups.size() == 1 && groups.containsKey(declarations)) {
             out.append(rule.getSelectorText()).append(" { ").append(declarations).append(" }\n");
             return;
         }
-        if (!others.isEmpty()) {
-            out.append(String.join(", ", others)).append(" { ").append(declarations).append(" }\n");
-        }
-        out.append(String.join(", ", root)).append(" { ").append(rootDeclarations).append(" }\n");
+        groups.forEach((kept, texts) -> out.append(String.join(", ", texts)).append(" { ").append(kept).append(" }\n"));
+    }
+
+    private static boolean isRoot(Selector selector) {
+        return ROOT_SELECTORS.contains(selector.toString().strip().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Whether the selector's subject is an element the PDF's structure tree is built from (a table
+     * part or a list item), not one of its pseudo-elements.
+     */
+    private static boolean structural(Selector selector) {
+        return selector.getSimpleSelector() instanceof ElementSelector element
+                && element.getLocalNameLowerCase() != null
+                && STRUCTURAL_ELEMENTS.contains(element.getLocalNameLowerCase())
+                && !element.toString().contains(":before") && !element.toString().contains(":after")
+                && !element.toString().contains("::");
+    }
+
+    /**
+     * The declarations without the ones that take a table part or a list item out of its structure:
+     * a {@code display} other than {@code none} ({@code table { display: block }} leaves the rows
+     * untagged, {@code li { display: block }} leaves the item outside its list) and a {@code float}
+     * other than {@code none} (the renderer tags a float at the root of the structure tree). Both
+     * break PDF/UA-1; the element keeps its table or list layout instead.
+     */
+    static String keepStructure(String declarations) {
+        return STRUCTURE_BREAKING.matcher(declarations).replaceAll("").strip();
     }
 
     /**

@@ -239,7 +239,7 @@ final class HtmlSanitiser {
         private String clean(String element, String name, String value) {
             return switch (name) {
                 case "id" -> id(value);
-                case "style" -> css.styleAttribute(value);
+                case "style" -> css.styleAttribute(element, value);
                 case "class" -> classes(value);
                 case "lang" -> LANG.matcher(value.strip()).matches() ? value.strip() : null;
                 case "dir" -> oneOf(value, "ltr", "rtl", "auto");

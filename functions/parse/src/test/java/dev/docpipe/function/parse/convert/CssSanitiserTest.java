@@ -66,6 +66,23 @@ class CssSanitiserTest {
     }
 
     @Test
+    void tablePartsAndListItems_keepTheirDisplayAndDoNotFloat_soThePdfStructureTreeHoldsThem() {
+        String css = new CssSanitiser().stylesheet("""
+                .doc table, .doc div { display: block; width: 50%; }
+                nav ol > li { display: block; float: left; color: red }
+                .print-only td { display: none }
+                li::before { display: inline-block; float: left }
+                """);
+        assertThat(css).contains(".doc table { width: 50%; }").contains(".doc div { display: block; width: 50%; }")
+                .contains("nav ol > li { color: red; }").contains(".print-only td { display: none; }")
+                .contains("li::before { display: inline-block; float: left; }");
+        CssSanitiser attributes = new CssSanitiser();
+        assertThat(attributes.styleAttribute("li", "float: right; display: inline-block; color: red")).isEqualTo("color: red;");
+        assertThat(attributes.styleAttribute("tr", "display: block")).isNull();
+        assertThat(attributes.styleAttribute("span", "display: block; float: right")).isEqualTo("display: block; float: right;");
+    }
+
+    @Test
     void escapesMarkupCharacters() {
         String css = new CssSanitiser().stylesheet("p::after { content: \"</style><script>&amp;\" } a[title=\"<&\"] { color: red }");
         assertThat(css).doesNotContain("<").doesNotContain("&").contains("\\3c /style");
@@ -74,10 +91,10 @@ class CssSanitiserTest {
     @Test
     void styleAttribute_keepsAllowedDeclarationsOnly() {
         CssSanitiser sanitiser = new CssSanitiser();
-        assertThat(sanitiser.styleAttribute("color:#c00; background:url(http://127.0.0.1:9/x); font-size:14pt"))
+        assertThat(sanitiser.styleAttribute("p", "color:#c00; background:url(http://127.0.0.1:9/x); font-size:14pt"))
                 .isEqualTo("color: rgb(204, 0, 0); font-size: 14pt;");
         assertThat(sanitiser.keptStyleAttributes()).isTrue();
-        assertThat(new CssSanitiser().styleAttribute("behavior:url(x.htc)")).isNull();
+        assertThat(new CssSanitiser().styleAttribute("p", "behavior:url(x.htc)")).isNull();
     }
 
     @Test
@@ -90,7 +107,7 @@ class CssSanitiserTest {
                 .isInstanceOfSatisfying(ConversionException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE));
         CssSanitiser shared = new CssSanitiser();
         shared.stylesheet("/*" + "x".repeat(CssSanitiser.MAX_CSS_CHARS / 2) + "*/");
-        assertThatThrownBy(() -> shared.styleAttribute("color: red; /*" + "x".repeat(CssSanitiser.MAX_CSS_CHARS / 2) + "*/"))
+        assertThatThrownBy(() -> shared.styleAttribute("p", "color: red; /*" + "x".repeat(CssSanitiser.MAX_CSS_CHARS / 2) + "*/"))
                 .isInstanceOf(ConversionException.class);
     }
 }

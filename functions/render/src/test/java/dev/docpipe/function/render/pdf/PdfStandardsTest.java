@@ -35,6 +35,13 @@ class PdfStandardsTest {
                 + "<span style=\"color: rgba(0,0,0,0.5)\">translucent text</span>, <code>code</code>.</p>"
                 + "<pre>preformatted\n  block</pre><blockquote>quote</blockquote><dl><dt>term</dt><dd>def</dd></dl>"
                 + "<h2 id=\"x\">Target</h2>");
+        // what real documents' CSS and HTML do (corpus/fidelity/latex-css.html): numbered ::before content
+        // in list items, a header cell spanning fewer columns than the table
+        String authored = Xhtml.document("Authored", Xhtml.PARSE_STAGE_STYLE
+                + " ol { counter-reset: item } ol > li::before { content: counters(item, '.') ' '; counter-increment: item }",
+                "<h1>Contents</h1><ol><li>One<ol><li>One.one</li></ol></li><li>Two</li></ol>"
+                + "<table><thead><tr><th colspan=\"2\">Item</th></tr><tr><th>a</th><th>b</th><th>c</th></tr></thead>"
+                + "<tbody><tr><td rowspan=\"2\">1</td><td>2</td><td>3</td></tr><tr><td>4</td></tr></tbody></table>");
         Map<String, String> all = Map.of("paper", "letter", "orientation", "landscape", "margins", "15mm",
                 "header", "{title} – {date}", "footer", "Page {page} of {pages}", "fontSize", "12pt",
                 "language", "de", "documentCssOnly", "on");
@@ -45,6 +52,7 @@ class PdfStandardsTest {
                 Arguments.of("cjk", cjk, Map.of()),
                 Arguments.of("long", long_, Map.of()),
                 Arguments.of("images without alt, tables without headers", bare, Map.of()),
+                Arguments.of("list items with ::before content, a table with short rows", authored, Map.of()),
                 Arguments.of("html with every option", html, all),
                 Arguments.of("cjk, no page numbers", cjk, Map.of("pageNumbers", "off", "header", "见 {page}")));
     }
