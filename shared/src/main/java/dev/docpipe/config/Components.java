@@ -66,7 +66,7 @@ public record Components(Config config, Clock clock, JobStore store, FastPath fa
     /** The configured fast path, counting its hits, misses and fallbacks in {@code metrics}. */
     public static FastPath fastPath(Config config, Metrics metrics) {
         return config.redis()
-                .<FastPath>map(uri -> RedisFastPath.connect(uri, config.redisTimeout(), metrics,
+                .<FastPath>map(uri -> RedisFastPath.connect(config.redisMode(), uri, config.redisTimeout(), metrics,
                         config.statusCacheKeyBytes().orElse(null)))
                 .orElseGet(NoFastPath::new);
     }

@@ -1,5 +1,6 @@
 package dev.docpipe.config;
 
+import dev.docpipe.adapter.redis.RedisFastPath;
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.RenderOptions;
 
@@ -20,6 +21,8 @@ import java.util.Optional;
  *   <tr><td>DOCPIPE_DATABASE_URL</td><td>(required for postgres)</td><td>JDBC URL, credentials included</td></tr>
  *   <tr><td>DOCPIPE_DATABASE_POOL_SIZE</td><td>2</td><td>connections per JVM</td></tr>
  *   <tr><td>DOCPIPE_REDIS_URL</td><td>(none: no fast path)</td><td>{@code redis://} or {@code rediss://} URI</td></tr>
+ *   <tr><td>DOCPIPE_REDIS_MODE</td><td>standalone</td><td>{@code standalone} (one redis-server or a primary
+ *       endpoint) or {@code cluster} (a Redis Cluster: ElastiCache Serverless is always {@code cluster})</td></tr>
  *   <tr><td>DOCPIPE_REDIS_TIMEOUT_MS</td><td>100</td><td>per-command timeout before falling back to the store</td></tr>
  *   <tr><td>DOCPIPE_STATUS_CACHE_KEY</td><td>(none: a random key per process)</td><td>secret (at least 32
  *       characters) that signs cached jobs, the same for every function; Redis never sees it</td></tr>
@@ -44,6 +47,7 @@ public record Config(
         String databaseUrl,
         int databasePoolSize,
         String redisUrl,
+        RedisFastPath.Mode redisMode,
         Duration redisTimeout,
         String statusCacheKey,
         Duration retention,
@@ -88,6 +92,7 @@ public record Config(
         return new Config(kind, table, dbUrl,
                 r.integer("DOCPIPE_DATABASE_POOL_SIZE", 2, 1, 200),
                 redis,
+                r.choice("DOCPIPE_REDIS_MODE", RedisFastPath.Mode.STANDALONE),
                 Duration.ofMillis(r.integer("DOCPIPE_REDIS_TIMEOUT_MS", 100, 1, 10_000)),
                 cacheKey,
                 Duration.ofDays(r.integer("DOCPIPE_RETENTION_DAYS", 30, 1, 3650)),
@@ -133,6 +138,7 @@ public record Config(
                 + ", databaseUrl=" + mask(databaseUrl)
                 + ", databasePoolSize=" + databasePoolSize
                 + ", redisUrl=" + mask(redisUrl)
+                + ", redisMode=" + redisMode
                 + ", redisTimeout=" + redisTimeout
                 + ", statusCacheKey=" + (statusCacheKey == null ? null : "****")
                 + ", retention=" + retention

@@ -50,6 +50,16 @@ class ConfigTest {
     }
 
     @Test
+    void redisMode_isStandaloneByDefault_clusterWhenSaid_andNothingElse() {
+        assertThat(Config.from(Map.of("DOCPIPE_JOBS_TABLE", "t")).redisMode())
+                .isEqualTo(dev.docpipe.adapter.redis.RedisFastPath.Mode.STANDALONE);
+        assertThat(Config.from(Map.of("DOCPIPE_JOBS_TABLE", "t", "DOCPIPE_REDIS_MODE", "cluster")).redisMode())
+                .isEqualTo(dev.docpipe.adapter.redis.RedisFastPath.Mode.CLUSTER);
+        assertThatThrownBy(() -> Config.from(Map.of("DOCPIPE_JOBS_TABLE", "t", "DOCPIPE_REDIS_MODE", "sentinel")))
+                .hasMessage("DOCPIPE_REDIS_MODE must be one of standalone, cluster, got 'sentinel'");
+    }
+
+    @Test
     void toString_masksPasswords() {
         Config c = Config.from(Map.of(
                 "DOCPIPE_JOB_STORE", "postgres",
