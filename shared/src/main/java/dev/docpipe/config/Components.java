@@ -55,7 +55,10 @@ public record Components(Config config, Clock clock, JobStore store, FastPath fa
     public static JobStore jobStore(Config config, Clock clock) {
         return switch (config.jobStore()) {
             case DYNAMODB -> new DynamoDbJobStore(AwsClients.dynamoDb(), config.jobsTable(), clock);
-            case POSTGRES -> PostgresJobStore.connect(config.databaseUrl(), config.databasePoolSize(), clock);
+            case POSTGRES -> config.databaseSecretArn() != null
+                    ? PostgresJobStore.connect(new DatabaseSecret(AwsClients.secretsManager(), config.databaseSecretArn()),
+                            config.databasePoolSize(), clock)
+                    : PostgresJobStore.connect(config.databaseUrl(), config.databasePoolSize(), clock);
         };
     }
 
