@@ -32,9 +32,21 @@ final class FunctionGrants {
      * @param bucket the documents bucket name
      * @param tableArn the jobs table's ARN, or null when the job store is not DynamoDB
      * @param queueArn ARN of a queue by name
+     * @param databaseSecretArn the secret every function reads the PostgreSQL URL from (DatabaseSecret), or
+     *                          null when the job store is not PostgreSQL
      */
     static Map<String, Set<String>> expected(String bucket, String tableArn, QueueNames names,
-                                             java.util.function.UnaryOperator<String> queueArn) {
+                                             java.util.function.UnaryOperator<String> queueArn,
+                                             String databaseSecretArn) {
+        Map<String, Set<String>> grants = expected(bucket, tableArn, names, queueArn);
+        if (databaseSecretArn != null) {
+            grants.values().forEach(g -> g.add(pair("secretsmanager:GetSecretValue", databaseSecretArn)));
+        }
+        return grants;
+    }
+
+    private static Map<String, Set<String>> expected(String bucket, String tableArn, QueueNames names,
+                                                     java.util.function.UnaryOperator<String> queueArn) {
         String objects = "arn:aws:s3:::" + bucket + "/";
         String bucketArn = "arn:aws:s3:::" + bucket;
         List<String> parse = queues(names, Stage.PARSE, queueArn);

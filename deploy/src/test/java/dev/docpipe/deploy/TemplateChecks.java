@@ -301,6 +301,12 @@ final class TemplateChecks {
         return problems;
     }
 
+    /** The secret the functions read the PostgreSQL URL from, or null without one. */
+    private static String databaseSecret(Template.Resolved t) {
+        String arn = t.environment(t.functions().get(0)).get("DOCPIPE_DATABASE_SECRET_ARN");
+        return arn == null || arn.isEmpty() ? null : arn;
+    }
+
     /** Each function's policies grant exactly {@link FunctionGrants}: nothing missing, nothing more. */
     static List<String> policies(Template.Resolved t) {
         List<String> problems = new ArrayList<>();
@@ -309,7 +315,7 @@ final class TemplateChecks {
                 .map(id -> t.attribute(id, "Arn")).findFirst().orElse(null);
         String prefix = t.environment(t.functions().get(0)).get(SqsStageQueues.PREFIX_VARIABLE);
         Map<String, Set<String>> expected = FunctionGrants.expected(bucket, table, new QueueNames(prefix),
-                name -> "arn:aws:sqs:" + t.region + ":" + t.account + ":" + name);
+                name -> "arn:aws:sqs:" + t.region + ":" + t.account + ":" + name, databaseSecret(t));
         for (String fn : t.functions()) {
             Set<String> granted = new TreeSet<>();
             for (Object policy : list(t.properties(fn).get("Policies"))) {
@@ -364,7 +370,7 @@ final class TemplateChecks {
                 .map(id -> t.attribute(id, "Arn")).findFirst().orElse(null);
         String prefix = t.environment(t.functions().get(0)).get(SqsStageQueues.PREFIX_VARIABLE);
         Map<String, Set<String>> grants = FunctionGrants.expected(bucket, table, new QueueNames(prefix),
-                name -> "arn:aws:sqs:" + t.region + ":" + t.account + ":" + name);
+                name -> "arn:aws:sqs:" + t.region + ":" + t.account + ":" + name, databaseSecret(t));
         Map<String, Set<String>> writers = new TreeMap<>();
         grants.forEach((fn, pairs) -> {
             for (String pair : pairs) {

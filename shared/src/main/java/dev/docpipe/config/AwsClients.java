@@ -2,6 +2,7 @@ package dev.docpipe.config;
 
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * AWS SDK clients, built once per JVM (per Lambda execution environment) with the light
@@ -14,6 +15,16 @@ public final class AwsClients {
 
     public static DynamoDbClient dynamoDb() {
         return DynamoHolder.CLIENT;
+    }
+
+    public static SecretsManagerClient secretsManager() {
+        return SecretsHolder.CLIENT;
+    }
+
+    private static final class SecretsHolder {
+        static final SecretsManagerClient CLIENT = SecretsManagerClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     private static final class DynamoHolder {

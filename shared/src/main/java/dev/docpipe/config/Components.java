@@ -55,7 +55,10 @@ public record Components(Config config, Clock clock, JobStore store, FastPath fa
     public static JobStore jobStore(Config config, Clock clock) {
         return switch (config.jobStore()) {
             case DYNAMODB -> new DynamoDbJobStore(AwsClients.dynamoDb(), config.jobsTable(), clock);
-            case POSTGRES -> PostgresJobStore.connect(config.databaseUrl(), config.databasePoolSize(), clock);
+            case POSTGRES -> config.databaseSecretArn() != null
+                    ? PostgresJobStore.connect(new DatabaseSecret(AwsClients.secretsManager(), config.databaseSecretArn()),
+                            config.databasePoolSize(), clock)
+                    : PostgresJobStore.connect(config.databaseUrl(), config.databasePoolSize(), clock);
         };
     }
 
@@ -66,7 +69,7 @@ public record Components(Config config, Clock clock, JobStore store, FastPath fa
     /** The configured fast path, counting its hits, misses and fallbacks in {@code metrics}. */
     public static FastPath fastPath(Config config, Metrics metrics) {
         return config.redis()
-                .<FastPath>map(uri -> RedisFastPath.connect(uri, config.redisTimeout(), metrics,
+                .<FastPath>map(uri -> RedisFastPath.connect(config.redisMode(), uri, config.redisTimeout(), metrics,
                         config.statusCacheKeyBytes().orElse(null)))
                 .orElseGet(NoFastPath::new);
     }

@@ -1,5 +1,6 @@
 package dev.docpipe.config;
 
+import dev.docpipe.adapter.redis.RedisFastPath;
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.RenderOptions;
 
@@ -17,9 +18,13 @@ import java.util.Optional;
  *   <tr><th>variable</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>DOCPIPE_JOB_STORE</td><td>dynamodb</td><td>{@code dynamodb} or {@code postgres}</td></tr>
  *   <tr><td>DOCPIPE_JOBS_TABLE</td><td>(required for dynamodb)</td><td>DynamoDB table name</td></tr>
- *   <tr><td>DOCPIPE_DATABASE_URL</td><td>(required for postgres)</td><td>JDBC URL, credentials included</td></tr>
+ *   <tr><td>DOCPIPE_DATABASE_URL</td><td>(postgres: this or the secret)</td><td>JDBC URL, credentials included</td></tr>
+ *   <tr><td>DOCPIPE_DATABASE_SECRET_ARN</td><td>(postgres: this or the URL)</td><td>Secrets Manager secret whose
+ *       SecretString is {@code {"url": "jdbc:postgresql://…"}}, read at run time (see {@link DatabaseSecret})</td></tr>
  *   <tr><td>DOCPIPE_DATABASE_POOL_SIZE</td><td>2</td><td>connections per JVM</td></tr>
  *   <tr><td>DOCPIPE_REDIS_URL</td><td>(none: no fast path)</td><td>{@code redis://} or {@code rediss://} URI</td></tr>
+ *   <tr><td>DOCPIPE_REDIS_MODE</td><td>standalone</td><td>{@code standalone} (one redis-server or a primary
+ *       endpoint) or {@code cluster} (a Redis Cluster: ElastiCache Serverless is always {@code cluster})</td></tr>
  *   <tr><td>DOCPIPE_REDIS_TIMEOUT_MS</td><td>100</td><td>per-command timeout before falling back to the store</td></tr>
  *   <tr><td>DOCPIPE_STATUS_CACHE_KEY</td><td>(none: a random key per process)</td><td>secret (at least 32
  *       characters) that signs cached jobs, the same for every function; Redis never sees it</td></tr>
@@ -42,8 +47,10 @@ public record Config(
         StoreKind jobStore,
         String jobsTable,
         String databaseUrl,
+        String databaseSecretArn,
         int databasePoolSize,
         String redisUrl,
+        RedisFastPath.Mode redisMode,
         Duration redisTimeout,
         String statusCacheKey,
         Duration retention,
@@ -73,7 +80,13 @@ public record Config(
         Reader r = new Reader(env);
         StoreKind kind = r.choice("DOCPIPE_JOB_STORE", StoreKind.DYNAMODB);
         String table = kind == StoreKind.DYNAMODB ? r.required("DOCPIPE_JOBS_TABLE") : r.optional("DOCPIPE_JOBS_TABLE");
-        String dbUrl = kind == StoreKind.POSTGRES ? r.required("DOCPIPE_DATABASE_URL") : r.optional("DOCPIPE_DATABASE_URL");
+        String dbUrl = r.optional("DOCPIPE_DATABASE_URL");
+        String dbSecret = r.optional("DOCPIPE_DATABASE_SECRET_ARN");
+        if (kind == StoreKind.POSTGRES && (dbUrl == null) == (dbSecret == null)) {
+            throw new ConfigException(dbUrl == null
+                    ? "DOCPIPE_DATABASE_URL or DOCPIPE_DATABASE_SECRET_ARN is required but neither is set"
+                    : "DOCPIPE_DATABASE_URL and DOCPIPE_DATABASE_SECRET_ARN are both set: set one");
+        }
         if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql://")) {
             throw new ConfigException("DOCPIPE_DATABASE_URL must be a JDBC URL starting with jdbc:postgresql://");
         }
@@ -85,9 +98,10 @@ public record Config(
         if (cacheKey != null && cacheKey.length() < 32) {
             throw new ConfigException("DOCPIPE_STATUS_CACHE_KEY must have at least 32 characters");
         }
-        return new Config(kind, table, dbUrl,
+        return new Config(kind, table, dbUrl, dbSecret,
                 r.integer("DOCPIPE_DATABASE_POOL_SIZE", 2, 1, 200),
                 redis,
+                r.choice("DOCPIPE_REDIS_MODE", RedisFastPath.Mode.STANDALONE),
                 Duration.ofMillis(r.integer("DOCPIPE_REDIS_TIMEOUT_MS", 100, 1, 10_000)),
                 cacheKey,
                 Duration.ofDays(r.integer("DOCPIPE_RETENTION_DAYS", 30, 1, 3650)),
@@ -131,8 +145,10 @@ public record Config(
         return "Config[jobStore=" + jobStore.name().toLowerCase(Locale.ROOT)
                 + ", jobsTable=" + jobsTable
                 + ", databaseUrl=" + mask(databaseUrl)
+                + ", databaseSecretArn=" + databaseSecretArn
                 + ", databasePoolSize=" + databasePoolSize
                 + ", redisUrl=" + mask(redisUrl)
+                + ", redisMode=" + redisMode
                 + ", redisTimeout=" + redisTimeout
                 + ", statusCacheKey=" + (statusCacheKey == null ? null : "****")
                 + ", retention=" + retention

@@ -34,7 +34,12 @@ class ConfigTest {
     @Test
     void postgres_needsAJdbcUrl() {
         assertThatThrownBy(() -> Config.from(Map.of("DOCPIPE_JOB_STORE", "postgres")))
-                .hasMessage("DOCPIPE_DATABASE_URL is required but not set");
+                .hasMessage("DOCPIPE_DATABASE_URL or DOCPIPE_DATABASE_SECRET_ARN is required but neither is set");
+        assertThatThrownBy(() -> Config.from(Map.of("DOCPIPE_JOB_STORE", "postgres", "DOCPIPE_DATABASE_URL",
+                "jdbc:postgresql://db/x", "DOCPIPE_DATABASE_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:db")))
+                .hasMessage("DOCPIPE_DATABASE_URL and DOCPIPE_DATABASE_SECRET_ARN are both set: set one");
+        assertThat(Config.from(Map.of("DOCPIPE_JOB_STORE", "postgres", "DOCPIPE_DATABASE_SECRET_ARN", "arn:s"))
+                .databaseSecretArn()).isEqualTo("arn:s");
         assertThatThrownBy(() -> Config.from(Map.of("DOCPIPE_JOB_STORE", "postgres", "DOCPIPE_DATABASE_URL", "postgres://x")))
                 .hasMessageStartingWith("DOCPIPE_DATABASE_URL must be a JDBC URL");
     }
@@ -47,6 +52,16 @@ class ConfigTest {
                 .hasMessage("DOCPIPE_RETENTION_DAYS must be a whole number between 1 and 3650, got 'ten'");
         assertThatThrownBy(() -> Config.from(Map.of("DOCPIPE_JOBS_TABLE", "t", "DOCPIPE_REDIS_URL", "http://cache")))
                 .hasMessage("DOCPIPE_REDIS_URL must start with redis:// or rediss://");
+    }
+
+    @Test
+    void redisMode_isStandaloneByDefault_clusterWhenSaid_andNothingElse() {
+        assertThat(Config.from(Map.of("DOCPIPE_JOBS_TABLE", "t")).redisMode())
+                .isEqualTo(dev.docpipe.adapter.redis.RedisFastPath.Mode.STANDALONE);
+        assertThat(Config.from(Map.of("DOCPIPE_JOBS_TABLE", "t", "DOCPIPE_REDIS_MODE", "cluster")).redisMode())
+                .isEqualTo(dev.docpipe.adapter.redis.RedisFastPath.Mode.CLUSTER);
+        assertThatThrownBy(() -> Config.from(Map.of("DOCPIPE_JOBS_TABLE", "t", "DOCPIPE_REDIS_MODE", "sentinel")))
+                .hasMessage("DOCPIPE_REDIS_MODE must be one of standalone, cluster, got 'sentinel'");
     }
 
     @Test

@@ -87,14 +87,36 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
      * @throws DocpipeException {@link ErrorCode#STORE_UNAVAILABLE} when the database cannot be reached
      */
     public static PostgresJobStore connect(String jdbcUrl, int maxPoolSize, Clock clock) {
+        HikariConfig config = poolConfig(maxPoolSize);
+        config.setJdbcUrl(jdbcUrl);
+        // pgjdbc's own TCP connect timeout (seconds); a value in the URL wins.
+        config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECTION_TIMEOUT_MS / 1000));
+        return connect(config, clock);
+    }
+
+    /**
+     * Like {@link #connect(String, int, Clock)} with the URL of {@code url}: every new connection of the
+     * pool takes the URL it holds, and one that PostgreSQL refuses for its credentials reads it again
+     * ({@link RefreshingUrlDataSource}), so a rotated password reaches the pool without a restart.
+     */
+    public static PostgresJobStore connect(RefreshingUrlDataSource.UrlSource url, int maxPoolSize, Clock clock) {
+        HikariConfig config = poolConfig(maxPoolSize);
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("connectTimeout", String.valueOf(CONNECTION_TIMEOUT_MS / 1000));
+        config.setDataSource(new RefreshingUrlDataSource(url, properties));
+        return connect(config, clock);
+    }
+
+    private static HikariConfig poolConfig(int maxPoolSize) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(POOL_NAME);
-        config.setJdbcUrl(jdbcUrl);
         config.setMaximumPoolSize(maxPoolSize);
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        // pgjdbc's own TCP connect timeout (seconds); a value in the URL wins.
-        config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECTION_TIMEOUT_MS / 1000));
+        return config;
+    }
+
+    private static PostgresJobStore connect(HikariConfig config, Clock clock) {
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);

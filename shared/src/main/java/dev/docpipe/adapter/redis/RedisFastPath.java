@@ -6,6 +6,7 @@ import dev.docpipe.job.JobId;
 import dev.docpipe.port.FastPath;
 import dev.docpipe.port.Metric;
 import dev.docpipe.port.Metrics;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -13,8 +14,13 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -50,6 +56,18 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code docpipe:job:<jobId>} → {@code <version>|<mac>|<job JSON>} ({@link JobJson#write(Job)}), with the
  *       caller's TTL (write-through status cache).</li>
  * </ul>
+ *
+ * <p>Every command touches one key (the Lua script below reads and writes only {@code KEYS[1]}), so
+ * every command is single-slot on a Redis Cluster without hash tags: nothing ever needs two keys in one slot.
+ *
+ * <h2>Standalone or cluster</h2>
+ * {@link Mode#STANDALONE} uses lettuce's {@link RedisClient} (one server, or a primary endpoint);
+ * {@link Mode#CLUSTER} uses {@link RedisClusterClient}, which learns the slot map from the node in the URI,
+ * sends each command to the master of its key's slot, follows {@code MOVED}/{@code ASK}, and refreshes the
+ * map when a node goes or a redirect shows it is stale. ElastiCache Serverless is cluster mode only (and
+ * TLS only: a {@code rediss://} URI). While a slot's master is down with no replica to take over, the
+ * commands for its keys fail (or the whole cluster answers {@code CLUSTERDOWN}) and fall back like any
+ * other Redis failure.
  *
  * <h2>The status cache is no authority</h2>
  * Whoever can write to Redis must not be able to change what the API tells a tenant. Every cached job is
@@ -94,6 +112,14 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
     /** At most one WARN per this interval while Redis is unusable. */
     public static final Duration DEFAULT_LOG_INTERVAL = Duration.ofSeconds(30);
 
+    /** Which lettuce client talks to the URI. */
+    public enum Mode {
+        /** One redis-server (or a replication group's primary endpoint): {@link RedisClient}. */
+        STANDALONE,
+        /** A Redis Cluster (ElastiCache Serverless, cluster-mode ElastiCache): {@link RedisClusterClient}. */
+        CLUSTER
+    }
+
     static final String DEDUP_PREFIX = "docpipe:dedup:";
     static final String JOB_PREFIX = "docpipe:job:";
     /** Sets KEYS[1] to ARGV[2] with TTL ARGV[3] ms unless it holds a newer version than ARGV[1]; 1 if set. */
@@ -107,6 +133,8 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
     static final long CONNECT_TIMEOUT_MS = 500;
     static final long CONNECT_RETRY_MS = 1000;
     static final long MAX_RECONNECT_DELAY_MS = 1000;
+    /** Cluster mode: the slot map is also re-read this often, besides after redirects and lost nodes. */
+    static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisFastPath.class);
     private static final DedupClaim CLAIMED = new DedupClaim.Claimed();
@@ -115,7 +143,8 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
     private final RedisURI uri;
     private final Duration commandTimeout;
     private final ClientResources resources;
-    private final RedisClient client;
+    private final AbstractRedisClient client;
+    private final Mode mode;
     private final OutageLog outages;
     private final Logger log;
     private final String target;
@@ -128,9 +157,9 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
     private final LongAdder fallbacks = new LongAdder();
 
     private final Object connectLock = new Object();
-    private volatile StatefulRedisConnection<String, String> connection;
-    private volatile RedisCommands<String, String> commands;
-    private CompletableFuture<RedisCommands<String, String>> connecting;
+    private volatile StatefulConnection<String, String> connection;
+    private volatile RedisClusterCommands<String, String> commands;
+    private CompletableFuture<RedisClusterCommands<String, String>> connecting;
     private long nextConnectAttempt;
     private String lastConnectError = "no connect attempt yet";
     private volatile boolean closed;
@@ -167,8 +196,14 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
      *                 cache (at least 32 bytes); null for a random key of this process
      */
     public static RedisFastPath connect(String redisUri, Duration commandTimeout, Metrics metrics, byte[] cacheKey) {
-        return new RedisFastPath(redisUri, commandTimeout, Clock.systemUTC(), DEFAULT_LOG_INTERVAL, LOG, metrics,
-                cacheKey);
+        return connect(Mode.STANDALONE, redisUri, commandTimeout, metrics, cacheKey);
+    }
+
+    /** Like {@link #connect(String, Duration, Metrics, byte[])} with the client of {@code mode}. */
+    public static RedisFastPath connect(Mode mode, String redisUri, Duration commandTimeout, Metrics metrics,
+                                        byte[] cacheKey) {
+        return new RedisFastPath(mode, redisUri, commandTimeout, Clock.systemUTC(), DEFAULT_LOG_INTERVAL, LOG,
+                metrics, cacheKey);
     }
 
     /** For tests: the clock and interval of the degradation log. */
@@ -187,6 +222,12 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
 
     RedisFastPath(String redisUri, Duration commandTimeout, Clock clock, Duration logInterval, Logger log,
                   Metrics metrics, byte[] cacheKey) {
+        this(Mode.STANDALONE, redisUri, commandTimeout, clock, logInterval, log, metrics, cacheKey);
+    }
+
+    RedisFastPath(Mode mode, String redisUri, Duration commandTimeout, Clock clock, Duration logInterval, Logger log,
+                  Metrics metrics, byte[] cacheKey) {
+        this.mode = Objects.requireNonNull(mode, "mode");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         if (cacheKey != null && cacheKey.length < 32) {
             throw new IllegalArgumentException("the status cache key must have at least 32 bytes");
@@ -211,16 +252,37 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofMillis(MAX_RECONNECT_DELAY_MS),
                         2, TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(Duration.ofMillis(CONNECT_TIMEOUT_MS))
-                        .keepAlive(true)
-                        .build())
-                .build());
+        SocketOptions socket = SocketOptions.builder()
+                .connectTimeout(Duration.ofMillis(CONNECT_TIMEOUT_MS))
+                .keepAlive(true)
+                .build();
+        if (mode == Mode.CLUSTER) {
+            RedisClusterClient cluster = RedisClusterClient.create(resources, uri);
+            // lettuce opens a node's connection at the first command for one of its slots, and
+            // REJECT_COMMANDS would reject that command: commands wait for a node's connection instead,
+            // at most the command timeout (TimeoutOptions), as they would for a slow server
+            cluster.setOptions(ClusterClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                    .socketOptions(socket)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enableAllAdaptiveRefreshTriggers()
+                            .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+                            .enablePeriodicRefresh(TOPOLOGY_REFRESH)
+                            .build())
+                    .build());
+            this.client = cluster;
+        } else {
+            RedisClient standalone = RedisClient.create(resources);
+            standalone.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                    .socketOptions(socket)
+                    .build());
+            this.client = standalone;
+        }
         // Init time, not request time: give the first connect up to the connect timeout.
         startConnect(Duration.ofMillis(CONNECT_TIMEOUT_MS));
     }
@@ -230,7 +292,7 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
         String key = DEDUP_PREFIX + Objects.requireNonNull(dedupKey, "dedupKey");
         Objects.requireNonNull(candidate, "candidate");
         long px = millis(ttl);
-        RedisCommands<String, String> redis = commands();
+        RedisClusterCommands<String, String> redis = commands();
         if (redis == null) {
             return notConnected(UNAVAILABLE);
         }
@@ -270,7 +332,7 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
     @Override
     public Optional<Job> cachedJob(JobId id) {
         String key = JOB_PREFIX + Objects.requireNonNull(id, "id").value();
-        RedisCommands<String, String> redis = commands();
+        RedisClusterCommands<String, String> redis = commands();
         if (redis == null) {
             return notConnected(Optional.empty());
         }
@@ -358,7 +420,7 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        StatefulRedisConnection<String, String> open;
+        StatefulConnection<String, String> open;
         synchronized (connectLock) {
             lastConnectError = "closed";
             open = connection;
@@ -379,8 +441,8 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
 
     // ---- connection ---------------------------------------------------------------------------
 
-    private RedisCommands<String, String> commands() {
-        RedisCommands<String, String> c = commands;
+    private RedisClusterCommands<String, String> commands() {
+        RedisClusterCommands<String, String> c = commands;
         return c != null || closed ? c : startConnect(commandTimeout);
     }
 
@@ -388,8 +450,8 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
      * Starts a connect attempt if none is running and the last one is at least {@link #CONNECT_RETRY_MS}
      * old, and waits up to {@code wait} for it. Other callers meanwhile fall back at once.
      */
-    private RedisCommands<String, String> startConnect(Duration wait) {
-        CompletableFuture<RedisCommands<String, String>> attempt;
+    private RedisClusterCommands<String, String> startConnect(Duration wait) {
+        CompletableFuture<RedisClusterCommands<String, String>> attempt;
         synchronized (connectLock) {
             long now = System.nanoTime();
             if (commands != null || closed) {
@@ -400,8 +462,12 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
             }
             nextConnectAttempt = now + TimeUnit.MILLISECONDS.toNanos(CONNECT_RETRY_MS);
             try {
-                attempt = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture()
-                        .handle(this::adopt);
+                // the cluster client connects asynchronously only once it has the slot map, which it
+                // fetches blocking: its whole connect runs on a thread of its own
+                CompletableFuture<? extends StatefulConnection<String, String>> opening = client instanceof RedisClusterClient c
+                        ? CompletableFuture.supplyAsync(() -> c.connect(StringCodec.UTF8), Thread.ofVirtual()::start)
+                        : ((RedisClient) client).connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+                attempt = opening.handle(this::adopt);
             } catch (RuntimeException e) {
                 lastConnectError = describe(e);
                 return null;
@@ -421,7 +487,7 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
     }
 
     /** Completes a connect attempt: keeps the connection (or closes it if we were closed meanwhile). */
-    private RedisCommands<String, String> adopt(StatefulRedisConnection<String, String> opened, Throwable error) {
+    private RedisClusterCommands<String, String> adopt(StatefulConnection<String, String> opened, Throwable error) {
         synchronized (connectLock) {
             connecting = null;
             if (error != null) {
@@ -435,8 +501,9 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
                 return null;
             }
             connection = opened;
-            commands = opened.sync();
-            log.info("connected to Redis {}", target);
+            commands = opened instanceof StatefulRedisClusterConnection<String, String> c
+                    ? c.sync() : ((StatefulRedisConnection<String, String>) opened).sync();
+            log.info("connected to Redis {} ({})", target, mode == Mode.CLUSTER ? "cluster" : "standalone");
             return commands;
         }
     }
@@ -444,11 +511,11 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
     // ---- outcomes -----------------------------------------------------------------------------
 
     private interface Write {
-        void run(RedisCommands<String, String> redis);
+        void run(RedisClusterCommands<String, String> redis);
     }
 
     private void write(Write write) {
-        RedisCommands<String, String> redis = commands();
+        RedisClusterCommands<String, String> redis = commands();
         if (redis == null) {
             notConnected(null);
             return;
@@ -501,7 +568,13 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
 
     private static String describe(Throwable e) {
         String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String because = root == e ? "" : " (" + root.getClass().getSimpleName()
+                + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message) + because;
     }
 
     private static long millis(Duration ttl) {
