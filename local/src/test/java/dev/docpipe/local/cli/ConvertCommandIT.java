@@ -2,6 +2,7 @@ package dev.docpipe.local.cli;
 
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The runnable jar, as a user runs it: {@code java -jar local/target/docpipe-local.jar convert …} in a
@@ -138,5 +140,30 @@ class ConvertCommandIT {
                 .containsPattern("binary\\.html: unsupported_content: .+");
         assertThat(text(out.resolve("release-notes.pdf"))).contains("Release notes 2.4");
         assertThat(out.resolve("binary.pdf")).doesNotExist();
+    }
+
+    @Test
+    void renderFlags_reachEveryPdf() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Files.copy(examples.resolve("operations-handbook.html"), in.resolve("operations-handbook.html"));
+        Path out = tmp.resolve("pdfs");
+
+        Run run = run(List.of("convert", in.toString(), "--out", out.toString(), "--paper", "letter",
+                "--orientation", "landscape", "--header", "Handbook {page}/{pages}"), 600);
+
+        assertThat(run.code()).as("exit code; stdout:%n%s%nstderr:%n%s", run.stdout(), run.stderr()).isZero();
+        try (PDDocument pdf = Loader.loadPDF(out.resolve("operations-handbook.pdf").toFile())) {
+            assertThat(pdf.getNumberOfPages()).isGreaterThan(1);
+            for (int p = 0; p < pdf.getNumberOfPages(); p++) {
+                PDRectangle box = pdf.getPage(p).getMediaBox();
+                assertThat(box.getWidth()).as("Letter landscape width, page %d", p + 1)
+                        .isCloseTo(PDRectangle.LETTER.getHeight(), within(1f));
+                assertThat(box.getHeight()).isCloseTo(PDRectangle.LETTER.getWidth(), within(1f));
+                PDFTextStripper stripper = new PDFTextStripper();
+                stripper.setStartPage(p + 1);
+                stripper.setEndPage(p + 1);
+                assertThat(stripper.getText(pdf)).contains("Handbook " + (p + 1) + "/" + pdf.getNumberOfPages());
+            }
+        }
     }
 }
