@@ -195,12 +195,18 @@ public final class LocalPipeline implements AutoCloseable {
             s3Builder.dataDirectory(data.resolve("s3"));
             sqsBuilder.dataDirectory(data.resolve("sqs"));
         }
-        s3 = track(s3Builder.build().start());
-        s3.createBucket(BUCKET);
         sqs = track(sqsBuilder.start());
         SqsClient sqsClient = sqs.client();
         QueueNames names = new QueueNames(QueueNames.DEFAULT_PREFIX);
         Map<String, String> urls = SqsQueueSetup.createAll(sqsClient, names, o.maxReceiveCount(), o.timeouts());
+        // The upload bridge is in place before the S3 endpoint answers: an upload put while the rest starts
+        // (a client retrying across a restart does exactly that) has its event like any other. Its object is
+        // younger than the start, so neither the recovery after a crash nor, for the queued timeout, the
+        // sweeper's scan would register it.
+        s3Builder.uploadListener(BUCKET, WorkKeys.UPLOADS,
+                new S3ToSqsBridge(sqsClient, urls.get(names.ingest()), S3StandIn.REGION.id()));
+        s3 = track(s3Builder.build().start());
+        s3.createBucket(BUCKET);
 
         Map<String, String> env = new HashMap<>();
         env.put("DOCPIPE_JOB_STORE", o.store().name().toLowerCase());
@@ -267,8 +273,6 @@ public final class LocalPipeline implements AutoCloseable {
         function("deadletter", hooks, new DeadLetterHandler(components.deadLetters()), 1, t.deadLetter(),
                 deadLetterQueues.toArray(String[]::new));
         functions.keySet().forEach(this::startFunction);
-        resources.add(s3.addUploadListener(BUCKET, WorkKeys.UPLOADS,
-                new S3ToSqsBridge(sqsClient, urls.get(names.ingest()), S3StandIn.REGION.id())));
 
         sweeper = new SweeperService(components.sweeper(), uploads, clock, config.queuedTimeout(), 500);
         timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "docpipe-sweeper"));

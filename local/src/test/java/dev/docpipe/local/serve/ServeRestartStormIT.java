@@ -266,9 +266,15 @@ class ServeRestartStormIT {
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             List<String> notCompleted = new ArrayList<>();
             for (String id : ids) {
+                // an entry is <version>|<mac>|<job JSON> (RedisFastPath)
                 String cached = c.sync().get("docpipe:job:" + id);
-                if (cached != null && !JSON.readTree(cached).path("status").asText().equalsIgnoreCase("completed")) {
-                    notCompleted.add(id + "=" + JSON.readTree(cached).path("status").asText());
+                if (cached == null) {
+                    continue;
+                }
+                String status = JSON.readTree(cached.substring(cached.indexOf('|', cached.indexOf('|') + 1) + 1))
+                        .path("status").asText();
+                if (!status.equalsIgnoreCase("completed")) {
+                    notCompleted.add(id + "=" + status);
                 }
             }
             assertThat(notCompleted).as("cached statuses other than completed").isEmpty();
