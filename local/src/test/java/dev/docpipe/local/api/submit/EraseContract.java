@@ -232,7 +232,8 @@ abstract class EraseContract {
         List<String> records = rawRecords(jobId, before.dedupKey());
         assertThat(records).as("store records of the job").hasSize(1);
         assertThat(records.get(0)).contains("ERASED").doesNotContain(before.dedupKey(), before.filename(),
-                before.source().location());
+                before.source().location())
+                .as("out of the sweeper's index of active jobs").doesNotContain("active#");
 
         List<String> cached = new ArrayList<>();
         for (String key : redis.sync().keys("*")) {
