@@ -462,9 +462,13 @@
 
   // --- job detail
 
-  function openDetail(id, focus) {
+  /**
+   * Shows a job's detail. knownStatus is the status the page last saw for the job (a submit's answer): a change
+   * from it is announced even when the job finished before the detail's first load.
+   */
+  function openDetail(id, focus, knownStatus) {
     state.selected = id;
-    state.selectedStatus = null;
+    state.selectedStatus = knownStatus || null;
     $('detail-section').hidden = false;
     document.querySelectorAll('#jobs tbody tr').forEach((tr) => tr.classList.toggle('selected', tr.dataset.jobId === id));
     return loadDetail().then(() => {
@@ -735,6 +739,7 @@
     const options = renderOptions();
     try {
       let jobId;
+      let knownStatus;
       if (source() === 'file') {
         jobId = await upload(priority, format, options);
       } else {
@@ -747,13 +752,14 @@
         }
         const job = await api('POST', 'jobs', body);
         jobId = job.id;
+        knownStatus = job.status;
         submitResult(job.deduplicated ? 'Same document as job ' + shortId(job.id) + ': showing that job.'
           : (job.restarted ? 'Job ' + shortId(job.id) + ' restarted.' : 'Job ' + shortId(job.id) + ' queued.'));
       }
       $('submit-result').dataset.jobId = jobId;
       state.cursors = [null];
       await Promise.all([loadJobs(), loadStats()]);
-      await openDetail(jobId, false);
+      await openDetail(jobId, false, knownStatus);
     } catch (e) {
       submitResult('Not submitted: ' + e.message);
     } finally {

@@ -243,9 +243,11 @@ public final class LocalPipeline implements AutoCloseable {
         if (o.redis()) {
             redis = track(RedisStandIn.startNew());
             env.put("DOCPIPE_REDIS_URL", redis.uri());
-            fastPath = track(RedisFastPath.connect(redis.uri(), Duration.ofMillis(100), metrics));
         }
         Config config = Config.from(env);
+        if (redis != null) {
+            fastPath = track(RedisFastPath.connect(redis.uri(), config.redisTimeout(), metrics));
+        }
         S3Client s3Client = track(s3.newClient());
         Hooks hooks = o.hooks();
         components = new Components(config, clock, store, fastPath,

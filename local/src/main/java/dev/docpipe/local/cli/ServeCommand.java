@@ -19,6 +19,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Formatter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -162,26 +163,29 @@ final class ServeCommand {
         var s3 = pipeline.s3();
         LocalEnvironment env = new LocalEnvironment(gateway.endpoint(), s3.endpoint(), pipeline.sqs().endpoint(),
                 s3.accessKey(), s3.secretKey(), REGION, key.value());
-        out.printf("docpipe serve: ready in %.1f s%n", seconds);
-        out.printf("  API        %s   (dashboard: %s/)%n", api, api);
-        out.printf("  API key    %s   (header x-api-key; key id and job owner '%s')%n", key.value(), key.id());
-        out.printf("  S3         %s   bucket %s, access key %s, secret %s, region %s, path-style%n",
+        Formatter banner = new Formatter(new StringBuilder());
+        banner.format("docpipe serve: ready in %.1f s%n", seconds);
+        banner.format("  API        %s   (dashboard: %s/)%n", api, api);
+        banner.format("  API key    %s   (header x-api-key; key id and job owner '%s')%n", key.value(), key.id());
+        banner.format("  S3         %s   bucket %s, access key %s, secret %s, region %s, path-style%n",
                 s3.endpoint(), LocalPipeline.BUCKET, s3.accessKey(), s3.secretKey(), REGION);
-        out.printf("  SQS        %s   the pipeline's queues (docpipe-*), same credentials and region%n",
+        banner.format("  SQS        %s   the pipeline's queues (docpipe-*), same credentials and region%n",
                 pipeline.sqs().endpoint());
-        out.printf("  uploads    any S3 PUT to s3://%s/uploads/[high|default|low/]%s/<file> starts a job of this key%n",
+        banner.format("  uploads    any S3 PUT to s3://%s/uploads/[high|default|low/]%s/<file> starts a job of this key%n",
                 LocalPipeline.BUCKET, key.id());
-        out.printf("  data       %s (log: %s)%n", data, log.getFileName());
-        out.println("try:");
-        out.printf("  curl -s -H 'x-api-key: %s' -H 'content-type: application/json' \\%n"
+        banner.format("  data       %s (log: %s)%n", data, log.getFileName());
+        banner.format("try:%n");
+        banner.format("  curl -s -H 'x-api-key: %s' -H 'content-type: application/json' \\%n"
                 + "       -d '{\"content\":\"# Hello\\n\\nFrom *docpipe*.\",\"format\":\"markdown\"}' %s/jobs%n", key.value(), api);
-        out.printf("  curl -s -H 'x-api-key: %s' %s/jobs/<id>      # poll until \"status\":\"completed\"%n", key.value(), api);
-        out.println("  curl -s -o hello.pdf '<result.downloadUrl from the poll>'");
-        out.printf("  %s s3 cp doc.md s3://%s/uploads/%s/doc.md%n", env.aws(s3.endpoint()), LocalPipeline.BUCKET, key.id());
-        out.printf("  %s sqs list-queues%n", env.aws(pipeline.sqs().endpoint()));
-        out.printf("  eval \"$(./docpipe env%s)\"      # exports the endpoints, region, credentials and key%n",
+        banner.format("  curl -s -H 'x-api-key: %s' %s/jobs/<id>      # poll until \"status\":\"completed\"%n", key.value(), api);
+        banner.format("  curl -s -o hello.pdf '<result.downloadUrl from the poll>'%n");
+        banner.format("  %s s3 cp doc.md s3://%s/uploads/%s/doc.md%n", env.aws(s3.endpoint()), LocalPipeline.BUCKET, key.id());
+        banner.format("  %s sqs list-queues%n", env.aws(pipeline.sqs().endpoint()));
+        banner.format("  eval \"$(./docpipe env%s)\"      # exports the endpoints, region, credentials and key%n",
                 envArguments(options, gateway.endpoint().getPort(), s3.endpoint().getPort(), pipeline.sqs().endpoint().getPort()));
-        out.println("Ctrl-C stops.");
+        banner.format("Ctrl-C stops.%n");
+        // one write: the banner never interleaves with a log line, and a reader never sees half of it
+        out.print(banner);
         out.flush();
     }
 

@@ -72,10 +72,11 @@ final class ServeProcess implements AutoCloseable {
         command.addAll(extraArgs);
         Path out = stdout.resolveSibling(stdout.getFileName() + "." + starts);
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        // generous: a machine running several builds at once has taken over 100 s to start serve
+        long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
         while (System.nanoTime() < deadline) {
             String printed = Files.readString(out, StandardCharsets.UTF_8);
-            if (printed.contains("docpipe serve: ready in")) {
+            if (printed.contains("docpipe serve: ready in") && printed.contains("Ctrl-C stops.")) { // the whole banner
                 return printed;
             }
             if (!process.isAlive()) {
@@ -84,7 +85,7 @@ final class ServeProcess implements AutoCloseable {
             Thread.sleep(100);
         }
         process.destroyForcibly();
-        throw new AssertionError("serve was not ready within 120 s:\n" + Files.readString(out, StandardCharsets.UTF_8));
+        throw new AssertionError("serve was not ready within 240 s:\n" + Files.readString(out, StandardCharsets.UTF_8));
     }
 
     Process process() {

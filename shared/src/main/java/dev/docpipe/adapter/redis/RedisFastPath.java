@@ -109,6 +109,13 @@ import java.util.concurrent.atomic.LongAdder;
 public final class RedisFastPath implements FastPath, AutoCloseable {
     /** Command timeout for {@link #connect(String)}: a fast path slower than this is no fast path. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(100);
+    /**
+     * The longest a cache entry of an unfinished job (queued, running) lives. Every transition writes the entry
+     * anew, so a polling client still mostly hits; and should the write of the next state be lost (the
+     * process killed between the store's write and the cache's, a write timing out), the stale state answers
+     * for no longer than this.
+     */
+    public static final Duration UNFINISHED_ENTRY_TTL = Duration.ofSeconds(5);
     /** At most one WARN per this interval while Redis is unusable. */
     public static final Duration DEFAULT_LOG_INTERVAL = Duration.ofSeconds(30);
 
@@ -356,14 +363,25 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
         }
     }
 
+    /**
+     * Caches {@code job} for {@code ttl}, or for at most {@link #UNFINISHED_ENTRY_TTL} while it is unfinished: a
+     * write that is lost (the process killed between the store's write and this one, a timeout under load)
+     * leaves the older unfinished state answering for seconds, not for the whole {@code ttl}. A finished state
+     * is never replaced by an older one.
+     */
     @Override
     public void cacheJob(Job job, Duration ttl) {
         String key = JOB_PREFIX + Objects.requireNonNull(job, "job").id().value();
         String version = version(job);
         String signed = version + "|" + JobJson.write(job);
         String value = version + "|" + mac(signed) + "|" + signed.substring(version.length() + 1);
-        String px = Long.toString(millis(ttl));
+        String px = Long.toString(millis(entryTtl(job, ttl)));
         write(redis -> redis.eval(CACHE_FORWARD, ScriptOutputType.INTEGER, new String[]{key}, version, value, px));
+    }
+
+    /** How long an entry of {@code job} lives: {@code ttl} once it is finished, at most a few seconds before. */
+    static Duration entryTtl(Job job, Duration ttl) {
+        return job.status().isTerminal() || ttl.compareTo(UNFINISHED_ENTRY_TTL) <= 0 ? ttl : UNFINISHED_ENTRY_TTL;
     }
 
     /**

@@ -44,6 +44,7 @@ class RedisFastPathClusterIT extends RedisFastPathContract {
 
     @Test
     void jobsCachedThroughOneNode_landOnEveryMaster_andReadBack() {
+        Stats before = fastPath.stats();
         Set<Integer> nodes = new HashSet<>();
         for (int i = 0; i < 30; i++) {
             Job job = Jobs.queued("owner-" + i, Instant.now());
@@ -54,7 +55,21 @@ class RedisFastPathClusterIT extends RedisFastPathContract {
             nodes.add(cluster.nodeOf(cluster.keySlot(key)));
         }
         assertThat(nodes).containsExactlyInAnyOrder(0, 1, 2);
-        assertThat(fastPath.stats().fallbacks()).isZero();
+        assertThat(fastPath.stats().fallbacks()).isEqualTo(before.fallbacks());
+    }
+
+    /** Writes and reads {@code job} through {@code path} until it reads back (at most 20 s): what it read last. */
+    private static Optional<Job> awaitServed(RedisFastPath path, Job job) throws InterruptedException {
+        Optional<Job> read = Optional.empty();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (read.isEmpty() && System.nanoTime() < deadline) {
+            path.cacheJob(job, TTL);
+            read = path.cachedJob(job.id());
+            if (read.isEmpty()) {
+                Thread.sleep(100);
+            }
+        }
+        return read;
     }
 
     @Test
@@ -89,16 +104,9 @@ class RedisFastPathClusterIT extends RedisFastPathContract {
 
             // the node kept nothing (no persistence): a write through the fast path lands again and reads back
             Job back = onVictim.getFirst();
-            Optional<Job> read = Optional.empty();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (read.isEmpty() && System.nanoTime() < deadline) {
-                path.cacheJob(back, TTL);
-                read = path.cachedJob(back.id());
-                if (read.isEmpty()) {
-                    Thread.sleep(100);
-                }
-            }
-            assertThat(read).as("the fast path serves the returned master again").contains(back);
+            assertThat(awaitServed(path, back)).as("the fast path serves the returned master again").contains(back);
+            // the class's shared client reconnects to it too, before the next test uses it
+            assertThat(awaitServed(fastPath, back)).contains(back);
             Stats after = path.stats();
             Job fresh = Jobs.queued("owner", Instant.now());
             path.cacheJob(fresh, TTL);

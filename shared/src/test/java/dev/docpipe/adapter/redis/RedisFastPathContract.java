@@ -275,6 +275,24 @@ abstract class RedisFastPathContract {
     }
 
     @Test
+    void anUnfinishedJobsEntry_livesAtMostTheUnfinishedTtl_aFinishedOneTheWholeTtl() {
+        Instant t0 = Instant.now();
+        Job queued = Jobs.queued("owner-1", t0);
+        Job running = queued.apply(JobChange.to(JobStatus.RUNNING, t0.plusMillis(5)).stage(Stage.RENDER).build());
+        Job completed = running.apply(JobChange.to(JobStatus.COMPLETED, t0.plusMillis(6)).stage(Stage.STORE)
+                .result(new JobResult("s3://docpipe/pdf/" + queued.id() + ".pdf", 1, 10)).build());
+        String key = "docpipe:job:" + queued.id();
+
+        fastPath.cacheJob(queued, TTL);
+        assertThat(raw.pttl(key)).isBetween(1L, RedisFastPath.UNFINISHED_ENTRY_TTL.toMillis());
+        fastPath.cacheJob(running, TTL);
+        assertThat(raw.pttl(key)).isBetween(1L, RedisFastPath.UNFINISHED_ENTRY_TTL.toMillis());
+        fastPath.cacheJob(completed, TTL);
+        assertThat(raw.pttl(key)).isGreaterThan(RedisFastPath.UNFINISHED_ENTRY_TTL.toMillis())
+                .isLessThanOrEqualTo(TTL.toMillis());
+    }
+
+    @Test
     void corruptDedupValue_isUnavailable_andIsDeleted_soTheNextClaimWins() {
         String key = dedupKey();
         raw.set("docpipe:dedup:" + key, "garbage");
