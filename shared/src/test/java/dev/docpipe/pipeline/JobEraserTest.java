@@ -34,7 +34,7 @@ class JobEraserTest {
 
     private Job job(Source source) {
         Job job = Job.newQueued(JobId.newId(clock.instant()), "alice", source, "secret.md", null, Priority.DEFAULT,
-                Map.of(), "v1:abc:def", clock.instant());
+                Map.of(), "v1:" + java.util.UUID.randomUUID() + ":def", clock.instant());
         store.createIfAbsent(job);
         fastPath.rememberDedup(job.dedupKey(), job.id(), Duration.ofDays(1));
         fastPath.cacheJob(job, Duration.ofHours(1));
