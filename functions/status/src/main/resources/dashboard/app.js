@@ -11,7 +11,7 @@
   const BUCKET_MS = 5 * 60 * 1000;
   const CHART_PAGES = 5;
   const STAGES = ['ingest', 'parse', 'render', 'store'];
-  const STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'];
+  const STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'erased'];
   const SVG = 'http://www.w3.org/2000/svg';
 
   const $ = (id) => document.getElementById(id);
@@ -140,6 +140,9 @@
   }
 
   function documentName(job) {
+    if (job.status === 'erased') {
+      return 'erased';
+    }
     return visibleControls(job.filename || job.url
       || (job.source === 'inline' ? 'pasted ' + (job.format || 'content') : job.source));
   }
@@ -164,7 +167,7 @@
     if (job.status === 'queued') {
       return 'waiting for ' + job.stage;
     }
-    return job.stage;
+    return job.status === 'erased' ? '—' : job.stage;
   }
 
   // --- the key
@@ -528,12 +531,21 @@
     $('download').hidden = true;
     $('cancel-job').hidden = true;
     $('retry-job').hidden = true;
+    $('erase-job').hidden = true;
+    hideEraseConfirm();
     $('timeline').tBodies[0].replaceChildren();
   }
 
   function renderDetail(job) {
     $('detail-heading').textContent = 'Job ' + shortId(job.id);
-    const fields = [
+    hideEraseConfirm();
+    const fields = job.status === 'erased' ? [
+      ['Id', job.id, 'id'],
+      ['Status', 'erased', 'status'],
+      ['Note', 'its document, PDF and file name are gone; this record stays until it expires', 'note'],
+      ['Created', formatTime(job.createdAt), 'created'],
+      ['Erased', formatTime(job.erasedAt), 'erased'],
+    ] : [
       ['Id', job.id, 'id'],
       ['Document', documentName(job), 'document'],
       ['Status', job.status, 'status'],
@@ -576,6 +588,7 @@
     }
     $('cancel-job').hidden = !(job.status === 'queued' || job.status === 'running');
     $('retry-job').hidden = !(job.status === 'failed' || job.status === 'cancelled');
+    $('erase-job').hidden = job.status === 'erased';
     renderTimeline(job);
   }
 
@@ -606,7 +619,7 @@
 
   // steps stamped in the same millisecond keep the pipeline's order
   const STEP_ORDER = ['queued', 'parse.started', 'parse.finished', 'render.started', 'render.finished', 'store.started',
-    'store.finished', 'completed', 'failed', 'cancelled'];
+    'store.finished', 'completed', 'failed', 'cancelled', 'erased'];
 
   function stepRank(step) {
     const i = STEP_ORDER.indexOf(step);
@@ -650,6 +663,37 @@
     }
   }
 
+  // Erase cannot be undone: the button only opens a confirmation naming what goes; its own button erases.
+  function hideEraseConfirm() {
+    $('erase-confirm').hidden = true;
+  }
+
+  async function erase(id) {
+    hideEraseConfirm();
+    try {
+      const job = await api('POST', 'jobs/' + encodeURIComponent(id) + '/erase');
+      announce('Job ' + shortId(id) + ' erased.');
+      if (state.selected === id) {
+        state.selectedStatus = job.status;
+        renderDetail(job);
+      }
+      await Promise.all([loadJobs(), loadStats()]);
+    } catch (e) {
+      alertError('Erase failed: ' + e.message);
+    }
+  }
+
+  $('erase-job').addEventListener('click', () => {
+    if (state.selected) {
+      $('erase-confirm').hidden = false;
+      $('erase-confirm-yes').focus();
+    }
+  });
+  $('erase-confirm-yes').addEventListener('click', () => state.selected && erase(state.selected));
+  $('erase-confirm-no').addEventListener('click', () => {
+    hideEraseConfirm();
+    $('erase-job').focus();
+  });
   $('cancel-job').addEventListener('click', () => state.selected && cancel(state.selected));
   $('retry-job').addEventListener('click', () => state.selected && retry(state.selected));
 

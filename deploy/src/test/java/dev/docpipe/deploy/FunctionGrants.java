@@ -70,6 +70,14 @@ final class FunctionGrants {
                         .allow(List.of("s3:PutObject"), objects + "uploads/*")         // SubmitService: pre-signed upload PUT
                         .allow(SEND, parse)                                            // Intake, retry → parse
                         .dynamo(ITEM_CREATE, tableArn)                                 // register, cancel, retry
+                        // JobEraser: the source, work/<id>/, the PDF, aliases/by-job/<id>/ and what they name
+                        .allow(List.of("s3:DeleteObject"), objects + "inline/*")
+                        .allow(List.of("s3:DeleteObject"), objects + "uploads/*")
+                        .allow(List.of("s3:DeleteObject"), objects + "work/*")
+                        .allow(List.of("s3:DeleteObject"), objects + "pdf/*")
+                        .allow(List.of("s3:GetObject", "s3:DeleteObject"), objects + "aliases/*")
+                        .allow(List.of("s3:ListBucket"), bucketArn)
+                        .dynamo(List.of("dynamodb:DeleteItem"), tableArn)              // erase: the dedup item, in the transaction
                         .set(),
                 "StatusFunction", new Grants()
                         .allow(List.of("s3:GetObject"), objects + "pdf/*")             // pre-signed download
@@ -91,6 +99,8 @@ final class FunctionGrants {
                         .allow(List.of("s3:GetObject"), objects + "uploads/*")         // ParseService: the source
                         .allow(List.of("s3:GetObject"), objects + "inline/*")
                         .allow(List.of("s3:PutObject"), objects + "work/*")            // document.xhtml, metadata.json
+                        .allow(List.of("s3:DeleteObject"), objects + "work/*")         // StageRunner: output of an erased job
+                        .allow(List.of("s3:DeleteObject"), objects + "pdf/*")
                         .allow(List.of("s3:ListBucket"), bucketArn)
                         .allow(SEND, render)                                           // StageRunner: next stage
                         .allow(SEND, store)                                            // StageRunner: a job already past render
@@ -98,6 +108,8 @@ final class FunctionGrants {
                         .set(),
                 "RenderFunction", new Grants()
                         .allow(List.of("s3:GetObject", "s3:PutObject"), objects + "work/*")
+                        .allow(List.of("s3:DeleteObject"), objects + "work/*")         // StageRunner: output of an erased job
+                        .allow(List.of("s3:DeleteObject"), objects + "pdf/*")
                         .allow(List.of("s3:ListBucket"), bucketArn)
                         .allow(SEND, store)
                         .dynamo(ITEM_UPDATE, tableArn)
@@ -105,6 +117,7 @@ final class FunctionGrants {
                 "StoreFunction", new Grants()
                         .allow(List.of("s3:GetObject", "s3:DeleteObject"), objects + "work/*")
                         .allow(List.of("s3:GetObject", "s3:PutObject"), objects + "pdf/*")
+                        .allow(List.of("s3:DeleteObject"), objects + "pdf/*")          // StageRunner: output of an erased job
                         .allow(List.of("s3:ListBucket"), bucketArn)
                         .dynamo(ITEM_UPDATE, tableArn)
                         .set(),

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A {@link Blobs} that forwards every call; tests override what they observe. */
-class ForwardingBlobs implements Blobs {
+public class ForwardingBlobs implements Blobs {
     private final Blobs real;
 
-    ForwardingBlobs(Blobs real) {
+    public ForwardingBlobs(Blobs real) {
         this.real = real;
     }
 

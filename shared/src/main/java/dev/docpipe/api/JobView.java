@@ -29,6 +29,9 @@ public final class JobView {
         n.put("progress", job.progress());
         n.put("attempt", job.attempt());
         n.put("priority", job.priority().wire());
+        if (job.status() == dev.docpipe.job.JobStatus.ERASED) {
+            return erased(n, job);
+        }
         if (job.format() != null) {
             n.put("format", job.format().wire());
         }
@@ -58,6 +61,19 @@ public final class JobView {
                 r.put("downloadUrl", downloadUrl.toString());
             }
         }
+        if (job.expiresAt() != null) {
+            n.put("expiresAt", job.expiresAt().toString());
+        }
+        return n;
+    }
+
+    /** A tombstone: when it was erased and until when the tombstone stays; nothing about the document. */
+    private static ObjectNode erased(ObjectNode n, Job job) {
+        n.put("createdAt", job.createdAt().toString());
+        n.put("updatedAt", job.updatedAt().toString());
+        n.put("erasedAt", job.updatedAt().toString());
+        ObjectNode stamps = n.putObject("timestamps");
+        new TreeMap<>(job.timestamps()).forEach((k, v) -> stamps.put(k, v.toString()));
         if (job.expiresAt() != null) {
             n.put("expiresAt", job.expiresAt().toString());
         }

@@ -9,6 +9,7 @@ import dev.docpipe.adapter.s3.S3Blobs;
 import dev.docpipe.adapter.sqs.SqsStageQueues;
 import dev.docpipe.pipeline.DeadLetters;
 import dev.docpipe.pipeline.Intake;
+import dev.docpipe.pipeline.JobEraser;
 import dev.docpipe.pipeline.JobRegistry;
 import dev.docpipe.pipeline.JobTransitions;
 import dev.docpipe.pipeline.StageRunner;
@@ -98,7 +99,11 @@ public record Components(Config config, Clock clock, JobStore store, FastPath fa
     }
 
     public StageRunner stageRunner(StageRunner.Leases leases) {
-        return new StageRunner(transitions(), queues, clock, config.retention(), leases);
+        return new StageRunner(transitions(), queues, clock, config.retention(), leases, eraser()::purgeOutput);
+    }
+
+    public JobEraser eraser() {
+        return JobEraser.of(transitions(), blobs, config.bucket(), clock, config.retention());
     }
 
     public DeadLetters deadLetters() {

@@ -71,6 +71,22 @@ public record Job(
                 Stage.PARSE, 0, 1, createdAt, now, Map.of("queued", now), null, null, null);
     }
 
+    /** The dedup key a tombstone holds: unique per job, derived from nothing of the document. */
+    public static String erasedDedupKey(JobId id) {
+        return "erased:" + id.value();
+    }
+
+    /**
+     * What is left of the job once erased: id, owner, priority, source kind, attempt and stage (so no
+     * older cached state can pass for newer), creation and erasure times, kept until {@code keepUntil}.
+     * Nothing that names or describes the document: no file name, format, options, source location,
+     * dedup key (it derives from the content), error or result.
+     */
+    public Job tombstone(Instant at, Instant keepUntil) {
+        return new Job(id, owner, new Source(source.kind(), ""), null, null, priority, Map.of(), erasedDedupKey(id),
+                JobStatus.ERASED, stage, 0, attempt, createdAt, at, Map.of("erased", at), null, null, keepUntil);
+    }
+
     public boolean isExpired(Instant now) {
         return expiresAt != null && !expiresAt.isAfter(now);
     }

@@ -14,17 +14,22 @@ import java.util.Set;
  * failed    → queued   (a new attempt: retry, or a duplicate submission)
  * cancelled → queued   (a new attempt: retry, or a duplicate submission)
  * completed → (nothing)
+ * erased    → (nothing, ever)
  * </pre>
+ *
+ * {@code erased} is entered only through {@code JobStore.erase}, which replaces the job by its tombstone
+ * (from any status), never through a transition: no transition leads into it or out of it.
  */
 public enum JobStatus {
-    QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED;
+    QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED, ERASED;
 
     private static final Map<JobStatus, Set<JobStatus>> ALLOWED = Map.of(
             QUEUED, EnumSet.of(QUEUED, RUNNING, FAILED, CANCELLED),
             RUNNING, EnumSet.of(RUNNING, COMPLETED, FAILED, CANCELLED),
             COMPLETED, EnumSet.noneOf(JobStatus.class),
             FAILED, EnumSet.of(QUEUED),
-            CANCELLED, EnumSet.of(QUEUED));
+            CANCELLED, EnumSet.of(QUEUED),
+            ERASED, EnumSet.noneOf(JobStatus.class));
 
     public boolean canMoveTo(JobStatus next) {
         return ALLOWED.get(this).contains(next);
@@ -45,7 +50,7 @@ public enum JobStatus {
     }
 
     public boolean isTerminal() {
-        return this == COMPLETED || this == FAILED || this == CANCELLED;
+        return this == COMPLETED || this == FAILED || this == CANCELLED || this == ERASED;
     }
 
     public boolean isActive() {

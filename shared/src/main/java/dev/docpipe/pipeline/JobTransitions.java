@@ -61,4 +61,13 @@ public final class JobTransitions {
     public JobStore store() {
         return store;
     }
+
+    public FastPath fastPath() {
+        return fastPath;
+    }
+
+    /** How long a job stays in the status cache after each write. */
+    public Duration statusTtl() {
+        return statusTtl;
+    }
 }

@@ -6,6 +6,7 @@ import dev.docpipe.job.Format;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobChange;
 import dev.docpipe.job.JobError;
+import dev.docpipe.job.JobId;
 import dev.docpipe.job.JobNotFoundException;
 import dev.docpipe.job.JobResult;
 import dev.docpipe.job.JobStatus;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Turns at-least-once delivery into exactly-once effects for one stage message:
@@ -47,6 +49,10 @@ import java.util.UUID;
  *
  * A permanent error fails the job at once; a transient one is rethrown so the message returns to
  * the queue (and, after maxReceiveCount, to the dead-letter queue).
+ *
+ * <p>A job erased while its stage runs: the stage's next conditional write fails (no transition leads
+ * out of {@code erased}), the runner reads the job again, finds the tombstone and deletes whatever the
+ * stage wrote ({@link JobEraser#purgeOutput}), so no work object or PDF outlives the erase.
  */
 public final class StageRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
@@ -69,17 +75,25 @@ public final class StageRunner {
     private final Clock clock;
     private final Duration retention;
     private final Leases leases;
+    private final Consumer<JobId> purgeErased;
 
     public StageRunner(JobTransitions transitions, StageQueues queues, Clock clock, Duration retention) {
         this(transitions, queues, clock, retention, Leases.of(FunctionTimeouts.DEPLOYED));
     }
 
     public StageRunner(JobTransitions transitions, StageQueues queues, Clock clock, Duration retention, Leases leases) {
+        this(transitions, queues, clock, retention, leases, id -> { });
+    }
+
+    /** @param purgeErased deletes what a stage wrote for a job erased while it ran ({@link JobEraser#purgeOutput}) */
+    public StageRunner(JobTransitions transitions, StageQueues queues, Clock clock, Duration retention, Leases leases,
+                       Consumer<JobId> purgeErased) {
         this.transitions = transitions;
         this.queues = queues;
         this.clock = clock;
         this.retention = retention;
         this.leases = leases;
+        this.purgeErased = purgeErased;
     }
 
     public Outcome run(StageMessage message, StageWork work) {
@@ -146,7 +160,9 @@ public final class StageRunner {
             detected = job.format() == null ? done.detectedFormat() : null;
         } catch (DocpipeException e) {
             if (e.isTransient()) {
-                noteTransientError(job, e);
+                if (!noteTransientError(job, e) && purgedIfErased(job)) {
+                    return Outcome.DROPPED;
+                }
                 throw e;
             }
             return fail(job, e);
@@ -168,6 +184,9 @@ public final class StageRunner {
                     .progress(progressAtStart(next.get())).stamp(done, finished)
                     .stamp(next.get().wire() + ".started", finished).build());
         } catch (StaleTransitionException raced) {
+            if (purgedIfErased(job)) {
+                return Outcome.DROPPED;
+            }
             LOG.info("job {}: a duplicate {} message finished first", job.id(), message.stage().wire());
             return Outcome.LOST_RACE;
         }
@@ -202,18 +221,37 @@ public final class StageRunner {
             LOG.info("job {} failed in {}: {}", job.id(), job.stage().wire(), e.code().code());
             return Outcome.FAILED;
         } catch (StaleTransitionException raced) {
-            return Outcome.LOST_RACE;
+            return purgedIfErased(job) ? Outcome.DROPPED : Outcome.LOST_RACE;
         }
     }
 
-    /** Keeps the last transient error on the job, so a dead-lettered job can say what went wrong. */
-    private void noteTransientError(Job job, DocpipeException e) {
+    /**
+     * Keeps the last transient error on the job, so a dead-lettered job can say what went wrong.
+     *
+     * @return false when the job was no longer in the state the stage started from
+     */
+    private boolean noteTransientError(Job job, DocpipeException e) {
         try {
             transitions.apply(job, JobChange.to(JobStatus.RUNNING, clock.instant())
                     .error(new JobError(e.code(), e.getMessage())).build());
+            return true;
+        } catch (StaleTransitionException stale) {
+            return false;
         } catch (DocpipeException ignored) {
             // best effort: the message is retried either way
+            return true;
         }
+    }
+
+    /** After a failed conditional write: if the job was erased meanwhile, deletes what this stage wrote for it. */
+    private boolean purgedIfErased(Job job) {
+        Optional<Job> now = transitions.store().get(job.id());
+        if (now.isEmpty() || now.get().status() != JobStatus.ERASED) {
+            return false;
+        }
+        purgeErased.accept(job.id());
+        LOG.info("job {} was erased during its {} stage: its output is deleted", job.id(), job.stage().wire());
+        return true;
     }
 
     static Optional<Stage> next(Stage stage) {

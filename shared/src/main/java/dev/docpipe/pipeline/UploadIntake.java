@@ -1,5 +1,6 @@
 package dev.docpipe.pipeline;
 
+import dev.docpipe.job.DedupKey;
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.FileNames;
 import dev.docpipe.job.Format;
@@ -111,12 +112,20 @@ public final class UploadIntake {
                 priority, RenderOptions.fromForm(meta.get(OPTIONS_METADATA)), "etag:" + object.etag(), object.size(),
                 traceId), preallocated.orElse(null),
                 restartFinished);
-        if (preallocated.isPresent() && r.outcome() != JobRegistry.Outcome.CREATED
-                && !r.job().id().equals(preallocated.get())) {
+        boolean aliased = preallocated.isPresent() && r.outcome() != JobRegistry.Outcome.CREATED
+                && !r.job().id().equals(preallocated.get());
+        if (aliased) {
             // the id handed out will never exist: leave a pointer so the status API can answer for it
             blobs.put(alias(preallocated.get()), r.job().id().value().getBytes(StandardCharsets.UTF_8),
                     "text/plain; charset=utf-8", Map.of());
             LOG.info("upload for pre-allocated job {} resolved to job {}", preallocated.get(), r.job().id());
+        }
+        if (r.outcome() != JobRegistry.Outcome.CREATED && !r.job().source().location().equals(Source.s3(bucket, key).location())
+                && (restartFinished || aliased)) {
+            // a second object with the job's content: erasing the job must find it (and its alias)
+            String name = aliased ? preallocated.get().value() : DedupKey.sha256Hex(key).substring(0, 32);
+            blobs.put(new BlobRef(bucket, JobEraser.BACK_REFERENCES + r.job().id().value() + "/" + name),
+                    key.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8", Map.of());
         }
         LOG.atLevel(!restartFinished && r.outcome() == JobRegistry.Outcome.DEDUPLICATED ? Level.DEBUG : Level.INFO)
                 .log("upload registered as job {} ({}, priority {})", r.job().id(), r.outcome(), priority.wire());

@@ -62,6 +62,17 @@ public interface JobStore {
     /** The owner's live jobs counted by status (every status present, zero where none). */
     Map<JobStatus, Long> countByStatus(String owner);
 
+    /**
+     * Replaces the job by its {@linkplain Job#tombstone tombstone}, whatever its status, and removes its
+     * dedup entry (so the same content submitted again is a new job), atomically; the tombstone is kept
+     * until {@code keepUntil}. No transition leads out of it, and every conditional write that expected
+     * the job's earlier state fails as stale. Idempotent: an erased job is returned as it is.
+     *
+     * @return the tombstone
+     * @throws dev.docpipe.job.JobNotFoundException no such (live) job
+     */
+    Job erase(JobId id, Instant at, Instant keepUntil);
+
     /** Removes the job and its dedup entry. @return whether it existed */
     boolean delete(JobId id);
 

@@ -30,6 +30,7 @@ class JobTest {
             case COMPLETED, FAILED -> job.apply(JobChange.to(JobStatus.RUNNING, T0).build())
                     .apply(JobChange.to(status, T0).build());
             case CANCELLED -> job.apply(JobChange.to(JobStatus.CANCELLED, T0).build());
+            case ERASED -> job.apply(JobChange.to(JobStatus.RUNNING, T0).build()).tombstone(T0, T0.plus(Duration.ofDays(1)));
         };
     }
 
@@ -68,6 +69,30 @@ class JobTest {
         assertThat(retried.error()).isNull();
         assertThat(retried.expiresAt()).isNull();
         assertThat(retried.updatedAt()).isEqualTo(T0.plusSeconds(5));
+    }
+
+    @Test
+    void tombstone_keepsIdOwnerAndTimes_andNothingOfTheDocument() {
+        Job done = in(JobStatus.QUEUED).apply(JobChange.to(JobStatus.RUNNING, T0).stage(Stage.STORE).format(Format.HTML).build())
+                .apply(JobChange.to(JobStatus.COMPLETED, T0).result(new JobResult("s3://b/pdf/x.pdf", 2, 100))
+                        .expiresAt(T0.plus(Duration.ofDays(1))).build());
+
+        Job tombstone = done.tombstone(T0.plusSeconds(9), T0.plus(Duration.ofDays(30)));
+
+        assertThat(tombstone.id()).isEqualTo(done.id());
+        assertThat(tombstone.owner()).isEqualTo("alice");
+        assertThat(tombstone.status()).isEqualTo(JobStatus.ERASED);
+        assertThat(tombstone.createdAt()).isEqualTo(done.createdAt());
+        assertThat(tombstone.timestamps()).isEqualTo(java.util.Map.of("erased", T0.plusSeconds(9)));
+        assertThat(tombstone.expiresAt()).isEqualTo(T0.plus(Duration.ofDays(30)));
+        assertThat(tombstone.filename()).isNull();
+        assertThat(tombstone.format()).isNull();
+        assertThat(tombstone.options()).isEmpty();
+        assertThat(tombstone.source().location()).isEmpty();
+        assertThat(tombstone.dedupKey()).isEqualTo(Job.erasedDedupKey(done.id())).isNotEqualTo(done.dedupKey());
+        assertThat(tombstone.result()).isNull();
+        assertThat(tombstone.error()).isNull();
+        assertThat(tombstone.status().isTerminal()).isTrue();
     }
 
     @Test

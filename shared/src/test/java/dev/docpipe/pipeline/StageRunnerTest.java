@@ -5,6 +5,7 @@ import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.ErrorCode;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobChange;
+import dev.docpipe.job.JobId;
 import dev.docpipe.job.JobResult;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.Stage;
@@ -48,7 +49,7 @@ class StageRunnerTest {
     }
 
     /** Work that counts its calls and returns a result in the last stage. */
-    private static final class CountingWork implements StageWork {
+    private static class CountingWork implements StageWork {
         final Stage stage;
         final AtomicInteger calls = new AtomicInteger();
 
@@ -66,6 +67,29 @@ class StageRunnerTest {
             calls.incrementAndGet();
             return stage == Stage.STORE ? new JobResult("s3://out/" + job.id() + ".pdf", 2, 999) : null;
         }
+    }
+
+    @Test
+    void aJobErasedWhileItsStageRuns_getsItsOutputPurged_andNothingIsSentOn() {
+        Job job = queuedJob();
+        List<JobId> purged = new ArrayList<>();
+        StageRunner purging = new StageRunner(transitions, queues, clock, Duration.ofDays(7),
+                StageRunner.Leases.of(FunctionTimeouts.DEPLOYED), purged::add);
+        StageWork erasedMeanwhile = new CountingWork(Stage.PARSE) {
+            @Override
+            public JobResult perform(Job running) {
+                store.erase(running.id(), clock.instant(), clock.instant().plus(Duration.ofDays(7)));
+                return super.perform(running);
+            }
+        };
+
+        assertThat(purging.run(message(job, Stage.PARSE), erasedMeanwhile)).isEqualTo(StageRunner.Outcome.DROPPED);
+
+        assertThat(purged).containsExactly(job.id());
+        assertThat(queues.sent()).isEmpty();
+        assertThat(store.get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.ERASED);
+        assertThat(purging.run(message(job, Stage.PARSE), new CountingWork(Stage.PARSE)))
+                .as("a redelivery of an erased job's message").isEqualTo(StageRunner.Outcome.DROPPED);
     }
 
     @Test

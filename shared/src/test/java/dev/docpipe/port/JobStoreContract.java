@@ -506,6 +506,74 @@ public abstract class JobStoreContract {
         assertThat(store.createIfAbsent(Jobs.queued("judy", Priority.DEFAULT, "sha256:deleted", now())).created()).isTrue();
     }
 
+    @Test
+    void erase_ofARunningJob_leavesOnlyItsTombstone_freesItsDedupKey_andLeavesTheSweepersIndex() {
+        Job job = store.createIfAbsent(Jobs.queued("erin", Priority.DEFAULT, "sha256:erased", now())).job();
+        Job running = store.transition(job.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now())
+                .stage(Stage.RENDER).progress(40).stamp("render.started", now()).build());
+        assertThat(store.claimStage(job.id(), lease(running, Stage.RENDER, "renderer", Duration.ofMinutes(3)), now())).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        Instant keepUntil = now().plus(Duration.ofDays(7));
+
+        Job tombstone = store.erase(job.id(), now(), keepUntil);
+
+        assertThat(tombstone).isEqualTo(running.tombstone(now(), keepUntil));
+        assertThat(tombstone.status()).isEqualTo(JobStatus.ERASED);
+        assertThat(tombstone.filename()).isNull();
+        assertThat(tombstone.source().location()).isEmpty();
+        assertThat(tombstone.dedupKey()).doesNotContain("sha256:erased");
+        assertThat(tombstone.options()).isEmpty();
+        assertThat(store.get(job.id())).contains(tombstone);
+        assertThat(store.findStale(JobStatus.RUNNING, now().plus(Duration.ofDays(1)), 10)).isEmpty();
+        assertThat(store.listByOwner("erin", JobQuery.all(10)).items()).containsExactly(tombstone);
+        assertThat(store.countByStatus("erin")).containsEntry(JobStatus.ERASED, 1L).containsEntry(JobStatus.RUNNING, 0L);
+        // the lease went with the job: another holder may claim (and will then find nothing to do)
+        assertThat(store.claimStage(job.id(), lease(tombstone, Stage.RENDER, "other", Duration.ofMinutes(3)), now())).isTrue();
+        Job again = Jobs.queued("erin", Priority.DEFAULT, "sha256:erased", now());
+        JobStore.CreateResult resubmitted = store.createIfAbsent(again);
+        assertThat(resubmitted.created()).isTrue();
+        assertThat(resubmitted.job().id()).isEqualTo(again.id());
+    }
+
+    @Test
+    void erase_twice_isIdempotent_andNoTransitionLeadsOutOfIt() {
+        Job job = store.createIfAbsent(Jobs.queued("erin", now())).job();
+        store.transition(job.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.CANCELLED, now())
+                .expiresAt(now().plus(Duration.ofDays(1))).build());
+        Job first = store.erase(job.id(), now(), now().plus(Duration.ofDays(7)));
+        clock.advance(Duration.ofMinutes(1));
+
+        Job second = store.erase(job.id(), now(), now().plus(Duration.ofDays(7)));
+
+        assertThat(second).isEqualTo(first);
+        for (JobStatus from : List.of(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.COMPLETED, JobStatus.CANCELLED)) {
+            for (JobStatus to : JobStatus.values()) {
+                if (from.canMoveTo(to)) {
+                    assertThatThrownBy(() -> store.transition(job.id(), from, 1, JobChange.to(to, now()).build()))
+                            .isInstanceOf(StaleTransitionException.class);
+                }
+            }
+        }
+        for (JobStatus to : JobStatus.values()) {
+            assertThatThrownBy(() -> store.transition(job.id(), JobStatus.ERASED, 1, JobChange.to(to, now()).build()))
+                    .isInstanceOf(IllegalTransitionException.class);
+        }
+        assertThat(store.get(job.id())).contains(first);
+    }
+
+    @Test
+    void erase_ofAnUnknownOrExpiredJob_isNotFound_andTheTombstoneExpiresWithRetention() {
+        assertThatThrownBy(() -> store.erase(JobId.newId(now()), now(), now().plusSeconds(60)))
+                .isInstanceOf(JobNotFoundException.class);
+        Job job = store.createIfAbsent(Jobs.queued("erin", now())).job();
+        store.erase(job.id(), now(), now().plusSeconds(60));
+
+        clock.advance(Duration.ofMinutes(2));
+
+        assertThat(store.get(job.id())).isEmpty();
+        assertThatThrownBy(() -> store.erase(job.id(), now(), now().plusSeconds(60))).isInstanceOf(JobNotFoundException.class);
+    }
+
     private List<Job> drain(JobQuery query) {
         List<Job> all = new ArrayList<>();
         String cursor = null;

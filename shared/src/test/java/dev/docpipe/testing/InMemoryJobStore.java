@@ -72,6 +72,19 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
+    public synchronized Job erase(JobId id, Instant at, Instant keepUntil) {
+        Job current = get(id).orElseThrow(() -> new JobNotFoundException(id));
+        if (current.status() == JobStatus.ERASED) {
+            return current;
+        }
+        Job tombstone = current.tombstone(at, keepUntil);
+        jobs.put(id, tombstone);
+        dedup.remove(current.dedupKey(), id);
+        leases.remove(id);
+        return tombstone;
+    }
+
+    @Override
     public synchronized boolean claimStage(JobId id, StageLease lease, Instant now) {
         Optional.ofNullable(jobs.get(id)).filter(j -> !j.isExpired(now)).orElseThrow(() -> new JobNotFoundException(id));
         StageLease held = leases.get(id);

@@ -40,6 +40,7 @@ public final class ApiRoutes {
             new Route("/jobs", Map.of("POST", Function.SUBMIT, "GET", Function.STATUS), true),
             new Route("/jobs/{id}", Map.of("DELETE", Function.SUBMIT, "GET", Function.STATUS), true),
             new Route("/jobs/{id}/retry", Map.of("POST", Function.SUBMIT), true),
+            new Route("/jobs/{id}/erase", Map.of("POST", Function.SUBMIT), true),
             new Route("/uploads", Map.of("POST", Function.SUBMIT), true),
             new Route("/stats", Map.of("GET", Function.STATUS), true),
             new Route("/health", Map.of("GET", Function.STATUS), false),

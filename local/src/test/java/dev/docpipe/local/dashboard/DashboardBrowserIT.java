@@ -386,6 +386,33 @@ class DashboardBrowserIT {
         assertThat(browser.script("return document.activeElement.id").asText()).isEqualTo("jobs-heading");
     }
 
+    @Test
+    @Order(11)
+    void aCompletedJob_isErasedFromItsDetail_onlyAfterTheConfirmation() {
+        String id = submitPasted("# Erase me\n\nA document its owner wants gone.", "to-erase.md", "markdown");
+        awaitDetailStatus(id, "completed");
+        assertThat(browser.shown("#download")).isTrue();
+
+        browser.click(browser.find("#erase-job"));
+        assertThat(browser.shown("#erase-confirm")).as("a confirmation first").isTrue();
+        assertThat(browser.textOf("#erase-confirm-text")).contains("cannot be undone");
+        browser.click(browser.find("#erase-confirm-no"));
+        assertThat(browser.shown("#erase-confirm")).isFalse();
+        assertThat(detailField("status")).as("kept when not confirmed").isEqualTo("completed");
+
+        browser.click(browser.find("#erase-job"));
+        browser.click(browser.find("#erase-confirm-yes"));
+
+        awaitDetailStatus(id, "erased");
+        HeadlessChromium.await(() -> "erased".equals(rowStatus(id)), SOON, "the table row to show erased");
+        assertThat(browser.shown("#download")).isFalse();
+        assertThat(browser.shown("#erase-job")).isFalse();
+        assertThat(browser.shown("#erase-confirm")).isFalse();
+        assertThat(browser.textOf("#detail-fields")).doesNotContain("to-erase.md");
+        assertThat(pipeline.components().store().get(new dev.docpipe.job.JobId(id)).orElseThrow().status())
+                .isEqualTo(dev.docpipe.job.JobStatus.ERASED);
+    }
+
     // --- helpers
 
     /** Presses Tab {@code times} times from the top of a freshly opened page; the ids of the focused elements. */

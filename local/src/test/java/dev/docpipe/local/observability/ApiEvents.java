@@ -15,21 +15,21 @@ import java.time.Duration;
 import java.util.UUID;
 
 /** API Gateway events from the events/ files, with the caller's key and body of a test. */
-final class ApiEvents {
+public final class ApiEvents {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private ApiEvents() {
     }
 
     /** An answer: status code and parsed body. */
-    record Answer(int status, JsonNode body) {
+    public record Answer(int status, JsonNode body) {
     }
 
     /**
      * {@code file} under events/ (e.g. {@code submit/post-jobs-inline.json}) with {@code apiKeyId} as the owner, {@code apiKey} as the key value
      * (header and identity) and {@code body}.
      */
-    static ObjectNode event(String file, String apiKeyId, String apiKey, String body) throws IOException {
+    public static ObjectNode event(String file, String apiKeyId, String apiKey, String body) throws IOException {
         ObjectNode e = (ObjectNode) JSON.readTree(dir().resolve(file).toFile());
         ObjectNode rc = (ObjectNode) e.path("requestContext");
         rc.put("requestId", "it-" + UUID.randomUUID());
@@ -43,7 +43,7 @@ final class ApiEvents {
     }
 
     /** {@code event} aimed at the job {@code id} (its path, path parameter and request path). */
-    static ObjectNode forJob(ObjectNode event, String id) {
+    public static ObjectNode forJob(ObjectNode event, String id) {
         String template = event.path("pathParameters").path("id").asText();
         event.put("path", event.path("path").asText().replace(template, id));
         ((ObjectNode) event.path("pathParameters")).put("id", id);
@@ -52,7 +52,7 @@ final class ApiEvents {
         return event;
     }
 
-    static Answer invoke(RequestStreamHandler handler, ObjectNode event) throws IOException {
+    public static Answer invoke(RequestStreamHandler handler, ObjectNode event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out,
                 new LocalLambdaContext("submit", Duration.ofSeconds(30), 512, "us-east-1", "000000000000"));

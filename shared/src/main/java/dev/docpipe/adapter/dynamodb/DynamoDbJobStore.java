@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -514,6 +515,68 @@ public final class DynamoDbJobStore implements JobStore {
     private String notExpired(Expression e) {
         String attr = e.name("expiresAtMs");
         return "(attribute_not_exists(" + attr + ") OR " + attr + " > " + e.value(n(clock.instant().toEpochMilli())) + ")";
+    }
+
+    /**
+     * Reads the job, then in one transaction puts its tombstone over it (on condition that it is still the
+     * state read: status, attempt and update time) and deletes its dedup item (on condition that it still
+     * points at this job). A job changed in between is read again; a dedup item that no longer points at
+     * the job (taken over) is left alone. The tombstone carries no {@code gsi2} keys: it leaves the
+     * sweeper's index.
+     */
+    @Override
+    public Job erase(JobId id, Instant at, Instant keepUntil) {
+        return call(() -> retryingConflicts(() -> {
+            for (int round = 0; round < MAX_CREATE_ROUNDS; round++) {
+                Job current = getConsistent(id).orElseThrow(() -> new JobNotFoundException(id));
+                if (current.status() == JobStatus.ERASED) {
+                    return current;
+                }
+                Job tombstone = current.tombstone(at, keepUntil);
+                if (putTombstone(current, tombstone)) {
+                    LOG.debug("job {} erased", id);
+                    return tombstone;
+                }
+                backOff(round);
+            }
+            throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE, "job kept changing while being erased; try again",
+                    null, null);
+        }));
+    }
+
+    /** @return false when the job changed since it was read (nothing written) */
+    private boolean putTombstone(Job current, Job tombstone) {
+        Map<String, String> names = Map.of("#s", "status", "#a", "attempt", "#u", "updatedAt");
+        Map<String, AttributeValue> values = Map.of(":s", s(current.status().name()), ":a", n(current.attempt()),
+                ":u", n(current.updatedAt().toEpochMilli()));
+        Put put = Put.builder().tableName(table).item(JobItems.toItem(tombstone, ACTIVE_SHARDS))
+                .conditionExpression("#s = :s AND #a = :a AND #u = :u")
+                .expressionAttributeNames(names).expressionAttributeValues(values).build();
+        Delete dedup = Delete.builder().tableName(table).key(JobItems.dedupKey(current.dedupKey()))
+                .conditionExpression("#j = :id").expressionAttributeNames(Map.of("#j", "jobId"))
+                .expressionAttributeValues(Map.of(":id", s(current.id().value()))).build();
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(TransactWriteItem.builder().put(put).build(),
+                    TransactWriteItem.builder().delete(dedup).build()));
+            return true;
+        } catch (TransactionCanceledException cancelled) {
+            CancellationReason jobReason = reason(cancelled, 0);
+            CancellationReason dedupReason = reason(cancelled, 1);
+            if (CONDITION_FAILED.equals(jobReason.code())) {
+                return false;
+            }
+            if (!NONE.equals(jobReason.code()) || !CONDITION_FAILED.equals(dedupReason.code())) {
+                throw new Conflict(cancelled, jobReason.code() + ", " + dedupReason.code());
+            }
+        }
+        // the dedup item is gone or belongs to another job: the tombstone alone
+        try {
+            dynamo.putItem(b -> b.tableName(put.tableName()).item(put.item()).conditionExpression(put.conditionExpression())
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException changed) {
+            return false;
+        }
     }
 
     @Override

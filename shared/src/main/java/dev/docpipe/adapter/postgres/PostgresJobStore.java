@@ -416,6 +416,32 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
                 + " WHERE id = ? AND lease_holder = ?", List.of(id.value(), holder)));
     }
 
+    /**
+     * One {@code UPDATE} turns the live row into its tombstone ({@link Job#tombstone}: the same fields,
+     * column by column), clears its stage lease and frees its dedup key; an erased row is returned as it is.
+     */
+    @Override
+    public Job erase(JobId id, Instant at, Instant keepUntil) {
+        Instant now = now();
+        try (Connection c = connection()) {
+            Optional<Job> erased = selectOne(c, new Sql("UPDATE jobs SET source_location = '', filename = NULL,"
+                    + " format = NULL, options = '{}', dedup_key = ?, status = 'ERASED', progress = 0, updated_at = ?,"
+                    + " expires_at = ?, timestamps = ?::jsonb, error_code = NULL, error_message = NULL,"
+                    + " result_location = NULL, result_pages = NULL, result_bytes = NULL, lease_key = NULL,"
+                    + " lease_holder = NULL, lease_taken = NULL, lease_until = NULL"
+                    + " WHERE id = ? AND status <> 'ERASED' AND " + LIVE + " RETURNING " + JobRows.COLUMNS,
+                    List.of(Job.erasedDedupKey(id), at, keepUntil, JobJson.writeInstants(Map.of("erased", at)),
+                            id.value(), now)));
+            if (erased.isPresent()) {
+                return erased.get();
+            }
+            return selectOne(c, new Sql("SELECT " + JobRows.COLUMNS + " FROM jobs WHERE id = ? AND " + LIVE,
+                    List.of(id.value(), now))).orElseThrow(() -> new JobNotFoundException(id));
+        } catch (SQLException e) {
+            throw PostgresErrors.translate(e);
+        }
+    }
+
     /** Removes the row, expired or not; answers true only for a live job (an expired one is already gone for users). */
     @Override
     public boolean delete(JobId id) {

@@ -393,6 +393,7 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
             case QUEUED -> 0;
             case RUNNING -> 1 + job.stage().rank();
             case COMPLETED, FAILED, CANCELLED -> 9;
+            case ERASED -> 10; // after every other state of its attempt: nothing cached later can replace it
         };
         return String.format("%010d%02d%013d", job.attempt(), phase, job.updatedAt().toEpochMilli());
     }

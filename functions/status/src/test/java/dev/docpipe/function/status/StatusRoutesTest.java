@@ -333,6 +333,10 @@ class StatusRoutesTest {
                 return Map.of();
             }
 
+            public Job erase(JobId id, Instant at, Instant keepUntil) {
+                throw new UnsupportedOperationException();
+            }
+
             public boolean delete(JobId id) {
                 return false;
             }

@@ -22,7 +22,8 @@ import java.time.Instant;
 
 /**
  * The submit function behind API Gateway (REST API, Lambda proxy integration): {@code POST /jobs},
- * {@code POST /uploads}, {@code DELETE /jobs/{id}}, {@code POST /jobs/{id}/retry}. A stream handler,
+ * {@code POST /uploads}, {@code DELETE /jobs/{id}}, {@code POST /jobs/{id}/retry}, {@code POST /jobs/{id}/erase}.
+ * A stream handler,
  * because the owner (the API key id in {@code requestContext.identity.apiKeyId}) is not in the
  * {@code aws-lambda-java-events} model; the routes and validation are in {@link SubmitService}.
  *

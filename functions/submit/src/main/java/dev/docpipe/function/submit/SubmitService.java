@@ -21,6 +21,7 @@ import dev.docpipe.job.Job;
 import dev.docpipe.job.JobChange;
 import dev.docpipe.job.JobError;
 import dev.docpipe.job.JobId;
+import dev.docpipe.job.JobNotFoundException;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.Priority;
 import dev.docpipe.job.RenderOptions;
@@ -29,6 +30,7 @@ import dev.docpipe.job.Stage;
 import dev.docpipe.job.StaleTransitionException;
 import dev.docpipe.pipeline.Intake;
 import dev.docpipe.pipeline.IntakeRequest;
+import dev.docpipe.pipeline.JobEraser;
 import dev.docpipe.pipeline.JobRegistry;
 import dev.docpipe.pipeline.JobTransitions;
 import dev.docpipe.pipeline.UploadIntake;
@@ -55,7 +57,8 @@ import java.util.regex.Pattern;
 
 /**
  * The API's commands: submit a document ({@code POST /jobs}), get a pre-signed upload
- * ({@code POST /uploads}), cancel ({@code DELETE /jobs/{id}}) and retry ({@code POST /jobs/{id}/retry}).
+ * ({@code POST /uploads}), cancel ({@code DELETE /jobs/{id}}), retry ({@code POST /jobs/{id}/retry}) and
+ * erase ({@code POST /jobs/{id}/erase}).
  * Routing and request validation live here; the handler only moves events in and out.
  *
  * <p>Every route acts for the caller's API key id (the owner); another owner's job is answered as
@@ -78,7 +81,8 @@ public final class SubmitService {
     private static final Set<String> UPLOAD_FIELDS = Set.of("filename", "format", "priority", "options");
     /** Routes (API Gateway resource templates) and the one method each accepts here. */
     private static final Map<String, String> ROUTES = Map.of(
-            "/jobs", "POST", "/uploads", "POST", "/jobs/{id}", "DELETE", "/jobs/{id}/retry", "POST");
+            "/jobs", "POST", "/uploads", "POST", "/jobs/{id}", "DELETE", "/jobs/{id}/retry", "POST",
+            "/jobs/{id}/erase", "POST");
     private static final Pattern PLAIN_SEGMENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     private final Intake intake;
@@ -91,6 +95,7 @@ public final class SubmitService {
     private final long maxDocumentBytes;
     private final long inlineLimit;
     private final Duration retention;
+    private final JobEraser eraser;
 
     public SubmitService(Intake intake, JobTransitions transitions, Blobs blobs, StageQueues queues, Clock clock,
                          String bucket, long maxDocumentBytes, Duration retention) {
@@ -104,6 +109,7 @@ public final class SubmitService {
         this.maxDocumentBytes = maxDocumentBytes;
         this.inlineLimit = Math.min(maxDocumentBytes, INLINE_CEILING_BYTES);
         this.retention = retention;
+        this.eraser = JobEraser.of(transitions, blobs, bucket, clock, retention);
     }
 
     public static SubmitService from(Components c) {
@@ -131,6 +137,7 @@ public final class SubmitService {
             case "/jobs" -> submit(owner, request);
             case "/uploads" -> upload(owner, request);
             case "/jobs/{id}" -> cancel(owner, request);
+            case "/jobs/{id}/erase" -> erase(owner, request);
             default -> retry(owner, request);
         };
     }
@@ -236,6 +243,21 @@ public final class SubmitService {
                     .expiresAt(now.plus(retention)).build());
             return ApiResponse.json(200, JobView.of(cancelled, null).toString());
         });
+    }
+
+    // POST /jobs/{id}/erase
+
+    /**
+     * Erases the caller's job whatever its status (a queued or running one stops: its stages find the
+     * tombstone and drop their output); again on an erased job, the same answer. Another owner's job is 404.
+     */
+    private ApiResponse erase(String owner, ApiRequest request) {
+        JobId id = jobId(request);
+        try {
+            return ApiResponse.json(200, JobView.of(eraser.erase(owner, id), null).toString());
+        } catch (JobNotFoundException e) {
+            throw notFound();
+        }
     }
 
     // POST /jobs/{id}/retry

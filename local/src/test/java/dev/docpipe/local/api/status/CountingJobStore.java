@@ -74,6 +74,11 @@ final class CountingJobStore implements JobStore {
     }
 
     @Override
+    public Job erase(JobId id, Instant at, Instant keepUntil) {
+        return delegate.erase(id, at, keepUntil);
+    }
+
+    @Override
     public boolean delete(JobId id) {
         return delegate.delete(id);
     }
