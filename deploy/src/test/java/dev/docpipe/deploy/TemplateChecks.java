@@ -35,7 +35,8 @@ final class TemplateChecks {
      * Variables read outside {@link Config}: the S3 and SQS adapters' own. Everything else a function
      * reads is found by running {@link Config#from} on the function's environment.
      */
-    static final List<String> ADAPTER_VARIABLES = List.of(S3Blobs.PATH_STYLE_ENV, SqsStageQueues.PREFIX_VARIABLE);
+    static final List<String> ADAPTER_VARIABLES = List.of(S3Blobs.PATH_STYLE_ENV, SqsStageQueues.PREFIX_VARIABLE,
+            SqsStageQueues.GROUPING_VARIABLE);
 
     private TemplateChecks() {
     }

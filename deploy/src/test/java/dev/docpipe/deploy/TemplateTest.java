@@ -1,5 +1,6 @@
 package dev.docpipe.deploy;
 
+import dev.docpipe.adapter.sqs.SqsStageQueues;
 import dev.docpipe.config.FunctionTimeouts;
 import dev.docpipe.job.Stage;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,21 @@ class TemplateTest {
             assertThat(visibility).containsEntry("docpipe-dev-" + stage.wire() + "-dlq", deployed.deadLetterVisibility().toSeconds());
         }
         assertThat(visibility).containsEntry("docpipe-dev-ingest-dlq", deployed.deadLetterVisibility().toSeconds());
+    }
+
+    @ParameterizedTest
+    @MethodSource("configurations")
+    void everyFunctionGroupsStageMessagesByOwner_onStandardQueues_soTheyAreSqsFairQueues(Map<String, String> parameters) {
+        Template.Resolved t = TEMPLATE.resolve(parameters, SECRETS, "123456789012", "us-east-1");
+        for (String fn : t.functions()) {
+            String grouping = t.environment(fn).get(SqsStageQueues.GROUPING_VARIABLE);
+            assertThat(grouping).as(fn).isEqualTo("owner");
+            assertThat(SqsStageQueues.groupByOwner(grouping)).as(fn).isTrue();
+        }
+        for (String q : t.template.ofType("AWS::SQS::Queue")) {
+            // fair queues are standard queues with group ids; a FIFO queue would serialise each owner instead
+            assertThat(t.properties(q)).as(t.name(q)).doesNotContainKey("FifoQueue");
+        }
     }
 
     @Test

@@ -252,7 +252,8 @@ public final class LocalPipeline implements AutoCloseable {
         Hooks hooks = o.hooks();
         components = new Components(config, clock, store, fastPath,
                 hooks.blobs().apply(new S3Blobs(s3Client, track(s3.newPresigner()))),
-                hooks.queues().apply(new SqsStageQueues(sqsClient, names)), metrics);
+                hooks.queues().apply(new SqsStageQueues(sqsClient, names,
+                        SqsStageQueues.groupByOwner(env.get(SqsStageQueues.GROUPING_VARIABLE)))), metrics);
 
         UploadIntake uploads = new UploadIntake(components.blobs(), components.intake(), BUCKET);
         WorkKeys keys = new WorkKeys(BUCKET);

@@ -33,6 +33,8 @@ import java.util.Optional;
  *   <tr><td>DOCPIPE_STATUS_CACHE_TTL_SECONDS</td><td>3600</td><td>lifetime of a cached job status</td></tr>
  *   <tr><td>DOCPIPE_BUCKET</td><td>docpipe</td><td>the bucket: {@code uploads/} (watched), {@code inline/}, {@code work/}, {@code pdf/}</td></tr>
  *   <tr><td>DOCPIPE_QUEUE_PREFIX</td><td>docpipe-</td><td>prefix of every queue name</td></tr>
+ *   <tr><td>DOCPIPE_QUEUE_GROUPING</td><td>owner</td><td>{@code owner}: stage messages carry the owner as
+ *       {@code MessageGroupId} (SQS fair queues); {@code none}: no group id (read by {@code SqsStageQueues})</td></tr>
  *   <tr><td>DOCPIPE_MAX_DOCUMENT_BYTES</td><td>10485760</td><td>larger documents fail as {@code too_large}</td></tr>
  *   <tr><td>DOCPIPE_MAX_PAGES</td><td>500</td><td>longer PDFs fail as {@code too_many_pages}</td></tr>
  *   <tr><td>DOCPIPE_RENDER_TIMEOUT_SECONDS</td><td>60</td><td>slower renders fail as {@code render_timeout}</td></tr>

@@ -127,7 +127,8 @@ public final class Intake {
                     + " bytes; the limit is " + maxDocumentBytes + " bytes"), now);
             return new JobRegistry.Registration(failed, registration.outcome());
         }
-        queues.send(new StageMessage(job.id(), Stage.PARSE, job.priority(), job.attempt(), request.traceId()));
+        queues.send(new StageMessage(job.id(), Stage.PARSE, job.priority(), job.attempt(), request.traceId(),
+                job.owner()));
         return registration;
     }
 

@@ -114,7 +114,7 @@ public final class StageRunner {
             return Outcome.DROPPED;
         }
         if (job.status() == JobStatus.RUNNING && job.stage().rank() > message.stage().rank()) {
-            queues.send(message.next(job.stage()));
+            queues.send(forward(message, job, job.stage()));
             LOG.info("job {} already past {}: re-sent its {} message", job.id(), message.stage().wire(), job.stage().wire());
             return Outcome.RESENT_NEXT;
         }
@@ -191,7 +191,7 @@ public final class StageRunner {
             return Outcome.LOST_RACE;
         }
         stageDone(job, message.stage(), tookMs);
-        queues.send(message.next(next.get()));
+        queues.send(forward(message, job, next.get()));
         return Outcome.ADVANCED;
     }
 
@@ -265,5 +265,10 @@ public final class StageRunner {
             case RENDER -> 40;
             case STORE -> 80;
         };
+    }
+
+    /** The job's message for {@code stage}, grouped by the job's owner (a message from before owners were sent has none). */
+    private static StageMessage forward(StageMessage message, Job job, Stage stage) {
+        return new StageMessage(message.jobId(), stage, message.priority(), message.attempt(), message.traceId(), job.owner());
     }
 }

@@ -112,7 +112,8 @@ public final class Sweeper {
                 return Result.FAILED;
             }
             Job touched = transitions.apply(job, JobChange.to(job.status(), now).stamp(REDRIVE + (earlier + 1), now).build());
-            queues.send(new StageMessage(touched.id(), touched.stage(), touched.priority(), touched.attempt(), "sweeper"));
+            queues.send(new StageMessage(touched.id(), touched.stage(), touched.priority(), touched.attempt(), "sweeper",
+                    touched.owner()));
             transitions.metrics().increment(Metric.SWEEPER_REDRIVES, job.stage().wire());
             LOG.atInfo().addKeyValue("jobId", job.id().value()).addKeyValue("stage", job.stage().wire())
                     .log("job {} re-driven in {} (re-drive {})", job.id(), job.stage().wire(), earlier + 1);

@@ -43,6 +43,7 @@ class IntakeTest {
             assertThat(m.stage()).isEqualTo(Stage.PARSE);
             assertThat(m.priority()).isEqualTo(Priority.HIGH);
             assertThat(m.traceId()).isEqualTo("trace-1");
+            assertThat(m.owner()).as("the fairness group").isEqualTo("alice");
         });
     }
 

@@ -108,6 +108,8 @@ class StageRunnerTest {
         assertThat(done.timestamps()).containsKeys("parse.started", "parse.finished", "render.started",
                 "render.finished", "store.started", "store.finished", "completed");
         assertThat(queues.sent()).extracting(StageMessage::stage).containsExactly(Stage.RENDER, Stage.STORE);
+        // the incoming messages name no owner; the next stage's are grouped by the job's owner all the same
+        assertThat(queues.sent()).extracting(StageMessage::owner).containsOnly(done.owner()).doesNotContain("");
         assertThat(fastPath.cachedJob(job.id())).contains(done);
     }
 

@@ -35,7 +35,7 @@ class SweeperAndDeadLettersTest {
         Sweeper.Report report = sweeper.sweep();
 
         assertThat(report.redriven()).isEqualTo(1);
-        assertThat(queues.sent()).containsExactly(new StageMessage(job.id(), Stage.PARSE, job.priority(), 1, "sweeper"));
+        assertThat(queues.sent()).containsExactly(new StageMessage(job.id(), Stage.PARSE, job.priority(), 1, "sweeper", "alice"));
         assertThat(sweeper.sweep().redriven()).as("touched: not stale again at once").isZero();
     }
 
@@ -75,8 +75,8 @@ class SweeperAndDeadLettersTest {
 
         assertThat(report.redriven()).isEqualTo(2);
         assertThat(queues.sent()).containsExactlyInAnyOrder(
-                new StageMessage(queued.id(), Stage.PARSE, queued.priority(), 1, "sweeper"),
-                new StageMessage(running.id(), Stage.RENDER, running.priority(), 1, "sweeper"));
+                new StageMessage(queued.id(), Stage.PARSE, queued.priority(), 1, "sweeper", "alice"),
+                new StageMessage(running.id(), Stage.RENDER, running.priority(), 1, "sweeper", "bob"));
         assertThat(queues.sent()).noneMatch(m -> m.jobId().equals(afterRestart.id()));
         assertThat(sweeper.redriveUnmovedSince(restart).redriven()).as("touched: not re-driven twice").isZero();
     }

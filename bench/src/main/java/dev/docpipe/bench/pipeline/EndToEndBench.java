@@ -278,7 +278,7 @@ public final class EndToEndBench {
         return false;
     }
 
-    private static List<Job> allJobs(JobStore jobs, String owner) {
+    static List<Job> allJobs(JobStore jobs, String owner) {
         List<Job> all = new ArrayList<>();
         String cursor = null;
         do {
@@ -389,7 +389,7 @@ public final class EndToEndBench {
 
     // ---------------------------------------------------------------- counting hooks
 
-    private static StageQueues countingQueues(StageQueues queues) {
+    static StageQueues countingQueues(StageQueues queues) {
         return new StageQueues() {
             @Override
             public void send(StageMessage message) {
@@ -405,7 +405,7 @@ public final class EndToEndBench {
         };
     }
 
-    private static Blobs countingBlobs(Blobs blobs) {
+    static Blobs countingBlobs(Blobs blobs) {
         return new Blobs() {
             @Override
             public void put(BlobRef ref, byte[] bytes, String contentType, Map<String, String> metadata) {

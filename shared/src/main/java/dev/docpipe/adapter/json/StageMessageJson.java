@@ -9,7 +9,11 @@ import dev.docpipe.job.Priority;
 import dev.docpipe.job.Stage;
 import dev.docpipe.port.StageMessage;
 
-/** The SQS body of a {@link StageMessage}: {@code {"jobId","stage","priority","attempt","traceId"}}, wire names lower case. */
+/**
+ * The SQS body of a {@link StageMessage}: {@code {"jobId","stage","priority","attempt","traceId","owner"}},
+ * wire names lower case; {@code owner} is written only when known and read as empty when absent
+ * (messages from before it existed).
+ */
 public final class StageMessageJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -23,6 +27,9 @@ public final class StageMessageJson {
         n.put("priority", m.priority().wire());
         n.put("attempt", m.attempt());
         n.put("traceId", m.traceId());
+        if (!m.owner().isEmpty()) {
+            n.put("owner", m.owner());
+        }
         return n.toString();
     }
 
@@ -38,7 +45,7 @@ public final class StageMessageJson {
             }
             return new StageMessage(new JobId(n.get("jobId").asText()), Stage.parse(n.get("stage").asText()),
                     Priority.parse(n.path("priority").asText("default")), n.path("attempt").asInt(1),
-                    n.path("traceId").asText(""));
+                    n.path("traceId").asText(""), n.path("owner").asText(""));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("malformed stage message", e);
         } catch (RuntimeException e) {

@@ -14,11 +14,16 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * {@link StageQueues} on SQS: a message goes to {@code <prefix><stage>-<priority>} (see
@@ -26,6 +31,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code stage}, {@code priority} and {@code traceId} (all {@code String}; {@code traceId} only when
  * there is one, SQS refuses empty values) let consumers and operators route or filter without
  * parsing the body.
+ *
+ * <p>Fairness across tenants: every message carries its job's owner as {@code MessageGroupId}. On a
+ * standard queue that makes it an SQS <em>fair queue</em> (docs/operations.md, "Fairness across
+ * tenants"): when one owner has a disproportionate share of the messages in flight, SQS delivers the
+ * other owners' messages first. {@value #GROUPING_VARIABLE}{@code =none} sends no group id (for an
+ * SQS-compatible service that refuses one on standard queues); {@code owner} is the default. An owner
+ * that is not a valid group id (1..128 printable ASCII characters) is sent as the hex SHA-256 of its
+ * name, so every owner still gets a group of its own.
  *
  * <p>Queue URLs are resolved with {@code GetQueueUrl} on first use and cached for the life of the
  * instance (a failed look-up is not cached). Every SDK failure, a missing queue included, becomes a
@@ -37,27 +50,77 @@ public final class SqsStageQueues implements StageQueues {
     public static final Duration MAX_DELAY = Duration.ofMinutes(15);
     /** The environment variable naming the queue prefix; {@link QueueNames#DEFAULT_PREFIX} when unset. */
     public static final String PREFIX_VARIABLE = "DOCPIPE_QUEUE_PREFIX";
+    /** The environment variable choosing the message group: {@code owner} (the default) or {@code none}. */
+    public static final String GROUPING_VARIABLE = "DOCPIPE_QUEUE_GROUPING";
+
+    private static final Pattern GROUP_ID = Pattern.compile("[\\x21-\\x7E]{1,128}");
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsStageQueues.class);
 
     private final SqsClient sqs;
     private final QueueNames names;
+    private final boolean groupByOwner;
     private final Map<String, String> urls = new ConcurrentHashMap<>();
 
+    /** Messages grouped by owner. */
     public SqsStageQueues(SqsClient sqs, QueueNames names) {
+        this(sqs, names, true);
+    }
+
+    /** @param groupByOwner whether each message carries its owner as {@code MessageGroupId} */
+    public SqsStageQueues(SqsClient sqs, QueueNames names, boolean groupByOwner) {
         this.sqs = Objects.requireNonNull(sqs, "sqs");
         this.names = Objects.requireNonNull(names, "names");
+        this.groupByOwner = groupByOwner;
     }
 
     /**
      * Production wiring: the JVM's one SQS client (URL-connection HTTP; region, credentials and
-     * {@code AWS_ENDPOINT_URL_SQS} from the SDK's standard environment) and the prefix from
-     * {@value #PREFIX_VARIABLE}.
+     * {@code AWS_ENDPOINT_URL_SQS} from the SDK's standard environment), the prefix from
+     * {@value #PREFIX_VARIABLE} and the grouping from {@value #GROUPING_VARIABLE}.
+     *
+     * @throws IllegalArgumentException for a grouping other than {@code owner} or {@code none}
      */
     public static SqsStageQueues fromEnvironment() {
         String prefix = System.getenv(PREFIX_VARIABLE);
         return new SqsStageQueues(ClientHolder.CLIENT,
-                new QueueNames(prefix == null || prefix.isBlank() ? QueueNames.DEFAULT_PREFIX : prefix.trim()));
+                new QueueNames(prefix == null || prefix.isBlank() ? QueueNames.DEFAULT_PREFIX : prefix.trim()),
+                groupByOwner(System.getenv(GROUPING_VARIABLE)));
+    }
+
+    /**
+     * {@value #GROUPING_VARIABLE}: unset, blank or {@code owner} is true, {@code none} false.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    public static boolean groupByOwner(String setting) {
+        if (setting == null || setting.isBlank() || setting.trim().equals("owner")) {
+            return true;
+        }
+        if (setting.trim().equals("none")) {
+            return false;
+        }
+        throw new IllegalArgumentException(GROUPING_VARIABLE + " must be 'owner' or 'none', not '" + setting + "'");
+    }
+
+    /**
+     * The {@code MessageGroupId} for {@code owner}: the owner itself when SQS accepts it (1..128
+     * characters {@code !}..{@code ~}), otherwise {@code sha256-<hex>} of it; null for no owner.
+     */
+    static String groupId(String owner) {
+        if (owner == null || owner.isEmpty()) {
+            return null;
+        }
+        if (GROUP_ID.matcher(owner).matches()) {
+            return owner;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(owner.getBytes(StandardCharsets.UTF_8));
+            return "sha256-" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
     }
 
     @Override
@@ -80,6 +143,7 @@ public final class SqsStageQueues implements StageQueues {
                     .messageBody(StageMessageJson.write(message))
                     .messageAttributes(attributes(message))
                     .delaySeconds(delaySeconds)
+                    .messageGroupId(groupByOwner ? groupId(message.owner()) : null)
                     .build());
         } catch (SdkException e) {
             urls.remove(queue);

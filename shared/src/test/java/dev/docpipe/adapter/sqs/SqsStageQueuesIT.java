@@ -12,17 +12,30 @@ import dev.docpipe.port.StageMessage;
 import dev.docpipe.standins.sqs.SqsStandIn;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -133,6 +146,79 @@ class SqsStageQueuesIT {
         Message m = receive(urls.get(names.stage(Stage.RENDER, Priority.LOW)), 0).get(0);
         assertThat(m.messageAttributes()).containsOnlyKeys("jobId", "stage", "priority");
         assertThat(StageMessageJson.read(m.body()).traceId()).isEmpty();
+    }
+
+    @Test
+    void send_carriesTheOwnerAsMessageGroupId_soTheQueueDeliversFairly() {
+        QueueNames names = freshNames();
+        List<SendMessageRequest> sent = new CopyOnWriteArrayList<>();
+        try (SqsClient recording = recordingClient(sent)) {
+            Map<String, String> urls = SqsQueueSetup.createAll(recording, names, 3, FunctionTimeouts.uniform(Duration.ofSeconds(30)));
+            SqsStageQueues queues = new SqsStageQueues(recording, names);
+            for (int i = 0; i < 30; i++) {
+                queues.send(owned(Stage.PARSE, "tenant-a"));
+            }
+            StageMessage quiet = owned(Stage.PARSE, "tenant-b");
+            queues.send(quiet);
+            queues.send(owned(Stage.PARSE, "tenant a\u00e9")); // not a valid group id as it is
+
+            assertThat(sent).extracting(SendMessageRequest::messageGroupId).startsWith("tenant-a")
+                    .contains("tenant-b", "sha256-" + sha256Hex("tenant a\u00e9"));
+            assertThat(sent.subList(0, 30)).extracting(SendMessageRequest::messageGroupId).containsOnly("tenant-a");
+            // the queue (the stand-in's fair queue) serves tenant-b's message before tenant-a's backlog
+            String url = urls.get(names.stage(Stage.PARSE, Priority.DEFAULT));
+            List<Message> first = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(3)).messages();
+            assertThat(first).extracting(m -> StageMessageJson.read(m.body()).owner())
+                    .containsExactly("tenant-a", "tenant-b", "tenant a\u00e9");
+            assertThat(StageMessageJson.read(first.get(1).body())).isEqualTo(quiet);
+        }
+    }
+
+    @Test
+    void send_withGroupingNone_sendsNoGroupId() {
+        QueueNames names = freshNames();
+        List<SendMessageRequest> sent = new CopyOnWriteArrayList<>();
+        try (SqsClient recording = recordingClient(sent)) {
+            SqsQueueSetup.createAll(recording, names, 3, FunctionTimeouts.uniform(Duration.ofSeconds(30)));
+            new SqsStageQueues(recording, names, SqsStageQueues.groupByOwner("none")).send(owned(Stage.RENDER, "tenant-a"));
+            new SqsStageQueues(recording, names).send(message(Stage.RENDER, Priority.DEFAULT, "no owner"));
+
+            assertThat(sent).hasSize(2).extracting(SendMessageRequest::messageGroupId).containsOnlyNulls();
+        }
+        assertThat(SqsStageQueues.groupByOwner(null)).isTrue();
+        assertThat(SqsStageQueues.groupByOwner(" owner ")).isTrue();
+        assertThatThrownBy(() -> SqsStageQueues.groupByOwner("tenant"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DOCPIPE_QUEUE_GROUPING");
+    }
+
+    /** A client of the stand-in that records every SendMessage request it puts on the wire. */
+    private static SqsClient recordingClient(List<SendMessageRequest> sent) {
+        return SqsClient.builder()
+                .endpointOverride(SqsStandIn.shared().endpoint())
+                .region(Region.of(SqsStandIn.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                        if (context.request() instanceof SendMessageRequest r) {
+                            sent.add(r);
+                        }
+                    }
+                }))
+                .build();
+    }
+
+    private static StageMessage owned(Stage stage, String owner) {
+        return new StageMessage(JobId.newId(Instant.now()), stage, Priority.DEFAULT, 1, "t", owner);
+    }
+
+    private static String sha256Hex(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -66,6 +66,11 @@ import java.util.function.IntFunction;
  *       is long-polled for {@code waitTime}, so a message on any queue is received as soon as it
  *       arrives and an idle mapping costs one request per queue and {@code waitTime}. In AWS each
  *       queue has its own mapping and priority comes from their maximum concurrency instead.</li>
+ *   <li>Fairness across tenants within a queue is the queue's, as in AWS: the SQS stand-in's standard
+ *       queues deliver by {@code MessageGroupId} as SQS fair queues do. Since a receiver holds at most
+ *       one batch ahead of the workers and a handler takes a batch's records in order, a message of a
+ *       group with nothing in flight waits for the batches in hand plus at most one more, however many
+ *       messages other groups have queued (docs/operations.md, "Fairness across tenants").</li>
  *   <li>A batch that waits for a busy worker has its visibility extended (every half visibility
  *       timeout), so waiting for a worker never counts as a receive.</li>
  *   <li>Values come from ElasticMQ: {@code SenderId} is the client's address ({@code 127.0.0.1}),

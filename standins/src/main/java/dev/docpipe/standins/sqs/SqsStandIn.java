@@ -6,7 +6,6 @@ import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.pattern.Patterns;
 import org.elasticmq.StrictSQSLimits$;
-import org.elasticmq.actor.QueueManagerActor;
 import org.elasticmq.actor.queue.QueueEvent;
 import org.elasticmq.persistence.CreateQueueMetadata;
 import org.elasticmq.persistence.sql.SqlQueuePersistenceActor;
@@ -39,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Queue ARNs look like AWS's: region {@value #REGION}, account {@value #ACCOUNT_ID}
  * ({@code arn:aws:sqs:us-east-1:000000000000:<name>}). Visibility timeouts, delays, long polling
- * and redrive to a dead-letter queue are ElasticMQ's own.
+ * and redrive to a dead-letter queue are ElasticMQ's own. Standard queues deliver as SQS fair queues
+ * do, by {@code MessageGroupId} ({@link FairMessageQueue}); FIFO queues are ElasticMQ's own.
  *
  * <p>By default everything lives in memory and is gone when the server stops. With
  * {@link Builder#dataDirectory(Path)} queues <em>and</em> messages (body, attributes, receive count,
@@ -198,15 +198,27 @@ public final class SqsStandIn implements AutoCloseable {
         }
 
         private SqsStandIn startInMemory(TheSQSRestServerBuilder builder) {
-            SQSRestServer server = builder.start();
-            int boundPort = server.waitUntilStarted().localAddress().getPort();
-            return new SqsStandIn(server, null, boundPort, null);
+            ActorSystem system = actorSystem();
+            try {
+                ActorRef queueManager = system.actorOf(FairQueueActors.manager(new NowProvider(),
+                        StrictSQSLimits$.MODULE$, Option.empty()));
+                SQSRestServer server = builder.withActorSystem(system).withQueueManagerActor(queueManager).start();
+                int boundPort = server.waitUntilStarted().localAddress().getPort();
+                return new SqsStandIn(server, system, boundPort, null);
+            } catch (RuntimeException e) {
+                system.terminate();
+                throw e;
+            }
+        }
+
+        private static ActorSystem actorSystem() {
+            return ActorSystem.create("elasticmq-standin", ConfigFactory.parseString(IDLE_FRIENDLY)
+                    .withFallback(ConfigFactory.load(SqsStandIn.class.getClassLoader())));
         }
 
         private SqsStandIn startPersistent(TheSQSRestServerBuilder builder) {
             claimDirectory(dataDirectory);
-            ActorSystem system = ActorSystem.create("elasticmq-standin", ConfigFactory.parseString(IDLE_FRIENDLY)
-                    .withFallback(ConfigFactory.load(SqsStandIn.class.getClassLoader())));
+            ActorSystem system = actorSystem();
             try {
                 SqlQueuePersistenceConfig storage = new SqlQueuePersistenceConfig(true, "org.h2.Driver",
                         "jdbc:h2:file:" + dataDirectory.resolve("elasticmq").toString().replace('\\', '/'),
@@ -214,8 +226,8 @@ public final class SqsStandIn implements AutoCloseable {
                 scala.collection.immutable.List<CreateQueueMetadata> noBaseQueues =
                         scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.<CreateQueueMetadata>of()).toList();
                 ActorRef store = system.actorOf(Props.create(SqlQueuePersistenceActor.class, storage, noBaseQueues));
-                ActorRef queueManager = system.actorOf(Props.create(QueueManagerActor.class,
-                        new NowProvider(), StrictSQSLimits$.MODULE$, Option.apply(store)));
+                ActorRef queueManager = system.actorOf(FairQueueActors.manager(new NowProvider(),
+                        StrictSQSLimits$.MODULE$, Option.apply(store)));
                 SQSRestServer server = builder.withActorSystem(system)
                         .withQueueManagerActor(queueManager)
                         .withQueueEventListener(store)

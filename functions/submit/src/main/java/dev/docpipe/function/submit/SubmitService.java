@@ -271,7 +271,7 @@ public final class SubmitService {
             Instant now = clock.instant();
             Job queued = transitions.apply(job, JobChange.to(JobStatus.QUEUED, now).stamp("queued", now).build());
             queues.send(new StageMessage(queued.id(), Stage.PARSE, queued.priority(), queued.attempt(),
-                    request.requestId()));
+                    request.requestId(), queued.owner()));
             return ApiResponse.json(202, JobView.of(queued, null).toString())
                     .withHeader("Location", "/jobs/" + queued.id().value());
         });
