@@ -56,7 +56,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The API's commands: submit a document ({@code POST /jobs}), get a pre-signed upload
+ * The API's commands: submit a document ({@code POST /jobs}: a JSON body or a {@code multipart/form-data}
+ * form, optionally waiting for the job with {@code ?wait=N}), get a pre-signed upload
  * ({@code POST /uploads}), cancel ({@code DELETE /jobs/{id}}) and retry ({@code POST /jobs/{id}/retry}).
  * Routing and request validation live here; the handler only moves events in and out.
  *
