@@ -38,6 +38,8 @@ import dev.docpipe.port.BlobRef;
 import dev.docpipe.port.Blobs;
 import dev.docpipe.port.StageMessage;
 import dev.docpipe.port.StageQueues;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -65,6 +67,7 @@ import java.util.regex.Pattern;
  * unknown (404), never forbidden, so ids do not leak. Validation happens before any side effect.
  */
 public final class SubmitService {
+    private static final Logger LOG = LoggerFactory.getLogger(SubmitService.class);
     /** API Gateway refuses payloads over 10 MB; inline content is capped well below, whatever the document limit. */
     public static final long INLINE_CEILING_BYTES = 5L * 1024 * 1024;
     public static final Duration UPLOAD_EXPIRY = Duration.ofMinutes(15);
@@ -287,6 +290,7 @@ public final class SubmitService {
      * Reads the job from the store until it is completed, failed or cancelled, or {@code wait} has passed:
      * first after {@link #FIRST_POLL}, each pause twice the last, at most {@link #MAX_POLL} (about 30 reads
      * in 25 s). The store, not the status cache: the cache may lag a completion, the store never does.
+     * A failed read ends the wait with the job as last seen: the submission has happened and stands.
      */
     private Job awaitSettled(Job job, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
@@ -304,7 +308,14 @@ public final class SubmitService {
                 break;
             }
             pause = pause.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : pause.multipliedBy(2);
-            last = transitions.store().get(job.id()).orElse(last);
+            try {
+                last = transitions.store().get(job.id()).orElse(last);
+            } catch (RuntimeException e) {
+                // the job exists and is queued: a failed read ends the wait, never the submission (202)
+                LOG.warn("job {}: reading it while waiting failed, answering without waiting: {}", job.id().value(),
+                        e.toString());
+                break;
+            }
         }
         return last;
     }
