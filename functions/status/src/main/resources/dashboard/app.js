@@ -287,6 +287,9 @@
       priority: $('filter-priority').value,
       since: isoFromLocal($('filter-since').value),
       until: isoFromLocal($('filter-until').value),
+      filename: $('filter-filename').value,
+      source: $('filter-source').value,
+      uploadKey: $('filter-upload-key').value.trim(),
     };
     state.cursors = [null];
     loadJobs().then(() => announce('Filters applied: ' + $('jobs-summary').textContent + '.'))

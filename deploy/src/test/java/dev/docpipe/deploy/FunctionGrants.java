@@ -68,6 +68,7 @@ final class FunctionGrants {
                 "SubmitFunction", new Grants()
                         .allow(List.of("s3:PutObject"), objects + "inline/*")          // SubmitService: inline content
                         .allow(List.of("s3:PutObject"), objects + "uploads/*")         // SubmitService: pre-signed upload PUT
+                        .allow(List.of("s3:GetObject"), objects + "pdf/*")              // SubmitService: a completed job's download URL
                         .allow(SEND, parse)                                            // Intake, retry → parse
                         .dynamo(ITEM_CREATE, tableArn)                                 // register, cancel, retry
                         // JobEraser: the source, work/<id>/, the PDF, aliases/by-job/<id>/ and what they name

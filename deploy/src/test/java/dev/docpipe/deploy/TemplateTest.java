@@ -131,6 +131,15 @@ class TemplateTest {
     }
 
     @Test
+    void multipartSubmissionsArriveAsBinary_andSubmitOutlastsTheLongestWait() {
+        Template.Resolved t = TEMPLATE.resolveDefaults();
+        // SAM writes '/' in a media type as '~1'; API Gateway then base64-encodes such bodies for the function
+        assertThat(Template.list(t.properties("DocpipeApi").get("BinaryMediaTypes"))).containsExactly("multipart~1form-data");
+        // POST /jobs?wait=25 plus the submission itself, within API Gateway's 29 s integration timeout
+        assertThat(t.timeout("SubmitFunction")).isBetween(27, 29);
+    }
+
+    @Test
     void theBucketLetsDashboardPagesOfTheRegionPutUploads_andNothingElse() {
         Template.Resolved t = TEMPLATE.resolveDefaults();
         List<Object> rules = Template.list(Template.map(t.properties("DocumentsBucket").get("CorsConfiguration"))

@@ -18,7 +18,7 @@ public final class ApiErrors {
     public static int status(ErrorCode code) {
         return switch (code) {
             case INVALID_REQUEST, UNKNOWN_FIELD, INVALID_PRIORITY, INVALID_FORMAT, INVALID_STATUS, INVALID_CURSOR,
-                 INVALID_OPTION, FETCH_BLOCKED -> 400;
+                 INVALID_OPTION, INVALID_MULTIPART, FETCH_BLOCKED -> 400;
             case UNAUTHORIZED -> 403;
             case NOT_FOUND -> 404;
             case METHOD_NOT_ALLOWED -> 405;

@@ -45,12 +45,14 @@ public final class ApiGatewayEvents {
                     : UUID.randomUUID().toString();
         }
         String body = text(event, "body");
+        byte[] binary = null;
         if (body != null && event.path("isBase64Encoded").asBoolean(false)) {
-            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            binary = Base64.getDecoder().decode(body);
+            body = new String(binary, StandardCharsets.UTF_8);
         }
         return new ApiRequest(text(event, "httpMethod"), text(event, "resource"), text(event, "path"),
                 strings(event.path("pathParameters")), strings(event.path("queryStringParameters")),
-                strings(event.path("headers")), body, text(rc.path("identity"), "apiKeyId"), requestId);
+                strings(event.path("headers")), body, text(rc.path("identity"), "apiKeyId"), requestId, binary);
     }
 
     public static ObjectNode toEvent(ApiResponse response, String requestId) {

@@ -15,6 +15,7 @@ public enum ErrorCode {
     INVALID_STATUS(false),
     INVALID_CURSOR(false),
     INVALID_OPTION(false),
+    INVALID_MULTIPART(false),
     TOO_LARGE(false),
     UNSUPPORTED_CONTENT(false),
     EMPTY_DOCUMENT(false),

@@ -1,5 +1,6 @@
 package dev.docpipe.port;
 
+import dev.docpipe.job.DedupKey;
 import dev.docpipe.job.ErrorCode;
 import dev.docpipe.job.Format;
 import dev.docpipe.job.IllegalTransitionException;
@@ -11,6 +12,7 @@ import dev.docpipe.job.JobNotFoundException;
 import dev.docpipe.job.JobResult;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.Priority;
+import dev.docpipe.job.Source;
 import dev.docpipe.job.Stage;
 import dev.docpipe.job.StaleTransitionException;
 import dev.docpipe.job.DocpipeException;
@@ -413,6 +415,44 @@ public abstract class JobStoreContract {
                 .containsExactlyElementsOf(jobs.subList(10, 20).stream().map(Job::id).sorted(Comparator.reverseOrder()).toList());
         assertThat(runningHighInWindow).extracting(Job::id)
                 .containsExactly(jobs.get(18).id(), jobs.get(12).id());
+    }
+
+    @Test
+    void listByOwner_findsJobsByFileNameSourceKindAndUploadLocation_exactly_acrossPages() {
+        Instant t0 = now();
+        List<Job> reports = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            Source source = switch (i % 3) {
+                case 0 -> Source.s3("docs", "uploads/carol/" + (i == 6 ? "q3/report.md" : "other-" + i + ".md"));
+                case 1 -> Source.inline("docs", "inline/carol/" + i);
+                default -> Source.url("https://example.com/" + i);
+            };
+            String name = i % 4 == 0 ? "report.md" : i % 4 == 1 ? "Report.md" : i % 4 == 2 ? "report.md.bak" : null;
+            Job job = Job.newQueued(JobId.newId(t0.plusSeconds(i)), "carol", source, name, Format.MARKDOWN,
+                    Priority.DEFAULT, Map.of(), DedupKey.of("carol", "sha256:file-" + i, Map.of()), t0.plusSeconds(i));
+            store.createIfAbsent(job);
+            if ("report.md".equals(name)) {
+                reports.add(job);
+            }
+        }
+        store.createIfAbsent(Job.newQueued(JobId.newId(t0), "dave", Source.s3("docs", "uploads/carol/q3/report.md"),
+                "report.md", Format.MARKDOWN, Priority.DEFAULT, Map.of(), DedupKey.of("dave", "sha256:d", Map.of()), t0));
+
+        List<Job> byName = drain(JobQuery.all(2).withFile("report.md", null, null));
+        List<Job> urls = drain(JobQuery.all(3).withFile(null, Source.Kind.URL, null));
+        List<Job> uploadedReports = drain(JobQuery.all(5).withFile("report.md", Source.Kind.S3, null));
+        List<Job> byKey = drain(JobQuery.all(5).withFile(null, Source.Kind.S3,
+                Source.s3("docs", "uploads/carol/q3/report.md").location()));
+
+        assertThat(byName).extracting(Job::id).containsExactlyElementsOf(
+                reports.stream().map(Job::id).sorted(Comparator.reverseOrder()).toList());
+        assertThat(urls).hasSize(8).allMatch(j -> j.source().kind() == Source.Kind.URL);
+        assertThat(uploadedReports).hasSize(2)
+                .allMatch(j -> j.source().kind() == Source.Kind.S3 && "report.md".equals(j.filename()));
+        assertThat(byKey).singleElement().satisfies(j -> {
+            assertThat(j.owner()).isEqualTo("carol");
+            assertThat(j.source().location()).endsWith("/uploads/carol/q3/report.md");
+        });
     }
 
     @Test

@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The dashboard in headless Chromium against the whole local pipeline behind local mode's gateway:
  * the key, a pasted document to a downloaded PDF, a file through the pre-signed upload, a failing
- * URL job and its retry, filters, cancelling a queued job, the dead letters and a retry from them,
+ * URL job and its retry, filters (status, priority, time, file name, source), cancelling a queued job, the dead letters and a retry from them,
  * keyboard access, labels and contrast, no console error or CSP refusal in the whole session, and a
  * screenshot ({@code target/dashboard.png}). Skipped where no chromium and chromedriver are
  * installed ({@code .ci/install-browser} installs them). {@code DOCPIPE_CHROMIUM} and
@@ -141,10 +141,11 @@ class DashboardBrowserIT {
         assertThat(browser.shown("#key-section")).isFalse();
 
         List<String> outlines = new ArrayList<>();
-        List<String> reached = tabThrough(45, outlines);
+        List<String> reached = tabThrough(50, outlines);
 
         assertThat(reached).containsSubsequence("forget-key", "source-paste", "content", "format", "priority",
-                "submit-button", "filter-status", "filter-priority", "filter-since", "filter-until", "filter-apply",
+                "submit-button", "filter-status", "filter-priority", "filter-since", "filter-until", "filter-filename",
+                "filter-source", "filter-upload-key", "filter-apply",
                 "live");
         assertThat(outlines).as("focus outline of each control reached by Tab").allSatisfy(o -> assertThat(o)
                 .doesNotStartWith("none").doesNotStartWith("0px"));
@@ -242,7 +243,7 @@ class DashboardBrowserIT {
 
     @Test
     @Order(7)
-    void filters_narrowTheTableByStatusPriorityAndTimeRange() {
+    void filters_narrowTheTableByStatusPriorityFileNameSourceAndTimeRange() {
         select("#filter-status", "failed");
         browser.click(browser.find("#filter-apply"));
         HeadlessChromium.await(() -> rowStatuses().equals(List.of("failed")), SOON, "only the failed job listed");
@@ -256,6 +257,18 @@ class DashboardBrowserIT {
         assertThat(browser.textOf("#jobs-summary")).contains("priority high");
 
         select("#filter-priority", "");
+        browser.type(browser.find("#filter-filename"), "dashboard-upload.html");
+        browser.click(browser.find("#filter-apply"));
+        // the priority filter listed the same one job: the summary tells the new answer from the old
+        HeadlessChromium.await(() -> browser.textOf("#jobs-summary").contains("filename dashboard-upload.html")
+                && rowIds().equals(List.of(uploadedJob)), SOON, "only the job of that file name");
+        assertThat(browser.textOf("#jobs-summary")).doesNotContain("priority");
+        browser.script("document.getElementById('filter-filename').value = ''");
+        select("#filter-source", "url");
+        browser.click(browser.find("#filter-apply"));
+        HeadlessChromium.await(() -> rowIds().equals(List.of(failedJob)), SOON, "only the URL job listed");
+
+        select("#filter-source", "");
         browser.click(browser.find("#filter-apply"));
         HeadlessChromium.await(() -> rowIds().containsAll(List.of(completedJob, uploadedJob, failedJob)), SOON,
                 "every job listed with no filter");

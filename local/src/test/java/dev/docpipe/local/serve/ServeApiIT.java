@@ -195,12 +195,17 @@ class ServeApiIT {
         JsonNode job = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (job == null && System.nanoTime() < deadline) {
-            job = serve.jobs(key).stream().filter(j -> "from-s3.html".equals(j.path("filename").asText()))
-                    .findFirst().orElse(null);
+            JsonNode found = ServeProcess.json(serve.get("/jobs?uploadKey=uploads/high/dev/from-s3.html", key));
+            job = found.path("items").size() == 1 ? found.path("items").get(0) : null;
             Thread.sleep(200);
         }
-        assertThat(job).as("a job for the upload").isNotNull();
+        assertThat(job).as("the job of the upload key").isNotNull();
         assertThat(job.path("priority").asText()).isEqualTo("high");
+        assertThat(job.path("filename").asText()).isEqualTo("from-s3.html");
+        JsonNode byName = ServeProcess.json(serve.get("/jobs?filename=from-s3.html&source=upload", key));
+        JsonNode inlineOnly = ServeProcess.json(serve.get("/jobs?filename=from-s3.html&source=inline", key));
+        assertThat(byName.path("items")).extracting(j -> j.path("id").asText()).containsExactly(job.path("id").asText());
+        assertThat(inlineOnly.path("items")).isEmpty();
         try (PDDocument doc = Loader.loadPDF(download(awaitCompleted(job.path("id").asText())))) {
             assertThat(new PDFTextStripper().getText(doc)).contains("Uploaded with an S3 client");
         }
@@ -222,6 +227,125 @@ class ServeApiIT {
         assertThat(job).as("a job for the upload").isNotNull();
         assertThat(job.path("filename").asText()).isEqualTo("evil\ufffd\ufffdname\u202e.md")
                 .doesNotContain("\r").doesNotContain("\n");
+    }
+
+    @Test
+    void findByFile_matchesTheExactNameAndSource_andRefusesAnUnknownSource() throws Exception {
+        String name = "find-" + java.util.UUID.randomUUID() + ".md";
+        HttpResponse<String> submitted = serve.post("/jobs", key,
+                "{\"content\":\"# Find me " + name + "\",\"filename\":\"" + name + "\"}");
+        assertThat(submitted.statusCode()).isEqualTo(202);
+        String id = ServeProcess.json(submitted).path("id").asText();
+
+        JsonNode exact = ServeProcess.json(serve.get("/jobs?filename=" + name, key));
+        JsonNode inline = ServeProcess.json(serve.get("/jobs?filename=" + name + "&source=inline", key));
+        JsonNode url = ServeProcess.json(serve.get("/jobs?filename=" + name + "&source=url", key));
+        JsonNode otherCase = ServeProcess.json(serve.get("/jobs?filename=" + name.toUpperCase(java.util.Locale.ROOT), key));
+        HttpResponse<String> badSource = serve.get("/jobs?source=ftp", key);
+
+        assertThat(exact.path("items")).extracting(j -> j.path("id").asText()).containsExactly(id);
+        assertThat(inline.path("items")).extracting(j -> j.path("id").asText()).containsExactly(id);
+        assertThat(url.path("items")).isEmpty();
+        assertThat(otherCase.path("items")).isEmpty();
+        assertThat(badSource.statusCode()).isEqualTo(400);
+        assertThat(ServeProcess.json(badSource).path("error").path("field").asText()).isEqualTo("source");
+    }
+
+    @Test
+    void waitWithinN_is200WithTheCompletedJobAndItsDownloadUrl_andADuplicateCarriesTheUrlToo() throws Exception {
+        String body = "{\"content\":\"# Wanted now " + java.util.UUID.randomUUID() + "\",\"format\":\"markdown\"}";
+        HttpResponse<String> waited = serve.post("/jobs?wait=25", key, body);
+        HttpResponse<String> duplicate = serve.post("/jobs", key, body);
+        HttpResponse<String> tooLong = serve.post("/jobs?wait=26", key, body);
+
+        assertThat(waited.statusCode()).as(waited.body()).isEqualTo(200);
+        JsonNode job = ServeProcess.json(waited);
+        assertThat(job.path("status").asText()).isEqualTo("completed");
+        assertThat(job.path("deduplicated").asBoolean(true)).isFalse();
+        try (PDDocument doc = Loader.loadPDF(download(job))) {
+            assertThat(new PDFTextStripper().getText(doc)).contains("Wanted now");
+        }
+        assertThat(duplicate.statusCode()).isEqualTo(200);
+        assertThat(ServeProcess.json(duplicate).path("id").asText()).isEqualTo(job.path("id").asText());
+        assertThat(ServeProcess.json(duplicate).path("deduplicated").asBoolean()).isTrue();
+        assertThat(download(ServeProcess.json(duplicate))).isNotEmpty();
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(ServeProcess.json(tooLong).path("error").path("field").asText()).isEqualTo("wait");
+    }
+
+    /** About 80 pages: rendering them takes seconds on any machine, far more than wait=1. */
+    @Test
+    void waitShorterThanTheJob_is202_andTheSameSubmissionWaitedLonger_is200WithTheSameJob() throws Exception {
+        StringBuilder text = new StringBuilder("# Long report " + java.util.UUID.randomUUID() + "\\n\\n");
+        for (int i = 0; i < 800; i++) {
+            text.append("Paragraph ").append(i).append(" of a long report. ").append("word ".repeat(60)).append("\\n\\n");
+        }
+        String body = "{\"content\":\"" + text + "\",\"format\":\"markdown\"}";
+
+        HttpResponse<String> early = serve.post("/jobs?wait=1", key, body);
+        HttpResponse<String> late = serve.post("/jobs?wait=25", key, body);
+
+        assertThat(early.statusCode()).as(early.body()).isEqualTo(202);
+        assertThat(ServeProcess.json(early).path("status").asText()).isIn("queued", "running");
+        assertThat(late.statusCode()).as(late.body()).isEqualTo(200);
+        assertThat(ServeProcess.json(late).path("id").asText()).isEqualTo(ServeProcess.json(early).path("id").asText());
+        assertThat(ServeProcess.json(late).path("deduplicated").asBoolean()).isTrue();
+        assertThat(ServeProcess.json(late).path("result").path("downloadUrl").asText()).startsWith("http://127.0.0.1:");
+    }
+
+    @Test
+    void multipart_aFileWithFields_isAJob_andItsPdfHasTheText() throws Exception {
+        byte[] form = form("file", "minutes.html", "text/html; charset=windows-1252",
+                "<h1>Minutes</h1><p>Caf\u00e9 cr\u00e8me</p>".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                "priority", "low", "options", "{\"paper\": \"a5\"}");
+
+        HttpResponse<String> r = postForm("/jobs?wait=25", form);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode job = ServeProcess.json(r);
+        assertThat(job.path("filename").asText()).isEqualTo("minutes.html");
+        assertThat(job.path("priority").asText()).isEqualTo("low");
+        assertThat(job.path("options").path("paper").asText()).isEqualTo("a5");
+        try (PDDocument doc = Loader.loadPDF(download(job))) {
+            assertThat(new PDFTextStripper().getText(doc)).contains("Minutes", "Caf\u00e9 cr\u00e8me");
+        }
+    }
+
+    @Test
+    void multipart_overTheInlineLimit_is413PointingAtUploads_andMalformed_is400() throws Exception {
+        byte[] big = new byte[5 * 1024 * 1024 + 1];
+        java.util.Arrays.fill(big, (byte) 'a');
+        HttpResponse<String> tooLarge = postForm("/jobs", form("file", "big.txt", "text/plain", big));
+        HttpResponse<String> cutOff = postForm("/jobs", java.util.Arrays.copyOf(
+                form("file", "a.txt", "text/plain", "hello".getBytes(StandardCharsets.UTF_8)), 60));
+
+        assertThat(tooLarge.statusCode()).as(tooLarge.body()).isEqualTo(413);
+        assertThat(ServeProcess.json(tooLarge).path("error").path("code").asText()).isEqualTo("too_large");
+        assertThat(ServeProcess.json(tooLarge).path("error").path("message").asText()).contains("POST /uploads");
+        assertThat(cutOff.statusCode()).as(cutOff.body()).isEqualTo(400);
+        assertThat(ServeProcess.json(cutOff).path("error").path("code").asText()).isEqualTo("invalid_multipart");
+    }
+
+    private static final String BOUNDARY = "docpipe-test-boundary-7MA4YWxk";
+
+    /** A multipart/form-data body: a file part, then {@code fields} as name, value pairs. */
+    private static byte[] form(String fileField, String filename, String contentType, byte[] content, String... fields) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\""
+                + filename + "\"\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(content);
+        for (int i = 0; i < fields.length; i += 2) {
+            out.writeBytes(("\r\n--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + fields[i]
+                    + "\"\r\n\r\n" + fields[i + 1]).getBytes(StandardCharsets.UTF_8));
+        }
+        out.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    private static HttpResponse<String> postForm(String path, byte[] form) throws Exception {
+        return ServeProcess.HTTP.send(HttpRequest.newBuilder(serve.api(path)).timeout(Duration.ofSeconds(60))
+                .header("x-api-key", key).header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode awaitCompleted(String id) throws Exception {

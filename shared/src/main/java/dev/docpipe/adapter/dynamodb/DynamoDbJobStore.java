@@ -402,6 +402,15 @@ public final class DynamoDbJobStore implements JobStore {
             if (query.priority() != null) {
                 filters.add(e.name("priority") + " = " + e.value(s(query.priority().name())));
             }
+            if (query.filename() != null) {
+                filters.add(e.name("filename") + " = " + e.value(s(query.filename())));
+            }
+            if (query.source() != null) {
+                filters.add(e.name("sourceKind") + " = " + e.value(s(query.source().name())));
+            }
+            if (query.sourceLocation() != null) {
+                filters.add(e.name("sourceLocation") + " = " + e.value(s(query.sourceLocation())));
+            }
             List<Job> matches = new ArrayList<>();
             Map<String, AttributeValue> start = null;
             boolean belowWindow = false;
@@ -431,8 +440,7 @@ public final class DynamoDbJobStore implements JobStore {
             boolean more = matches.size() > query.limit();
             List<Job> items = more ? matches.subList(0, query.limit()) : matches;
             JobId last = items.isEmpty() ? null : items.get(items.size() - 1).id();
-            List<Job> current = asTheTableHasThem(items, j -> (query.status() == null || j.status() == query.status())
-                    && (query.priority() == null || j.priority() == query.priority()));
+            List<Job> current = asTheTableHasThem(items, query::matches);
             return new Page<>(current, more ? Cursors.after(last) : null);
         });
     }

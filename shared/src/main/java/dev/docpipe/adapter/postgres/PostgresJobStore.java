@@ -322,6 +322,18 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
             sql.append(" AND priority = ?");
             params.add(query.priority().name());
         }
+        if (query.filename() != null) {
+            sql.append(" AND filename = ?");
+            params.add(query.filename());
+        }
+        if (query.source() != null) {
+            // a literal (an enum name, never user text): the planner can match the partial upload index
+            sql.append(" AND source_kind = '").append(query.source().name()).append("'");
+        }
+        if (query.sourceLocation() != null) {
+            sql.append(" AND source_location = ?");
+            params.add(query.sourceLocation());
+        }
         if (query.since() != null) {
             sql.append(" AND id >= ?");
             params.add(JobId.lowerBound(query.since()));

@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  */
 final class PostgresMigrations {
     /** Every migration file, in any order. A test checks that this lists the whole resource folder. */
-    static final List<String> FILES = List.of("V1__jobs.sql", "V2__stage_lease.sql", "V4__erase.sql");
+    static final List<String> FILES = List.of("V1__jobs.sql", "V2__stage_lease.sql", "V4__erase.sql",
+            "V5__find_by_file.sql");
     static final String FOLDER = "/db/postgres/";
 
     /** Key of the advisory lock that serialises migrations: "docpipe" in ASCII. */

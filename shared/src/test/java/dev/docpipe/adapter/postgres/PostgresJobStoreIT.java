@@ -92,7 +92,7 @@ class PostgresJobStoreIT extends JobStoreContract {
 
         assertThat(first).extracting(Row::version)
                 .containsExactlyElementsOf(PostgresMigrations.all().stream().map(PostgresMigrations.Migration::version).toList());
-        assertThat(first).extracting(Row::name).containsExactly("jobs", "stage_lease", "erase");
+        assertThat(first).extracting(Row::name).containsExactly("jobs", "stage_lease", "erase", "find_by_file");
         assertThat(migrationRows(jdbcUrl)).isEqualTo(first);
         assertThat(second.get(job.id())).contains(job);
     }

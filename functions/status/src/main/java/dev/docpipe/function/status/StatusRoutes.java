@@ -10,10 +10,13 @@ import dev.docpipe.api.ApiResponse;
 import dev.docpipe.api.JobView;
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.ErrorCode;
+import dev.docpipe.job.FileNames;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobId;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.Priority;
+import dev.docpipe.job.Source;
+import dev.docpipe.pipeline.WorkKeys;
 import dev.docpipe.port.JobQuery;
 import dev.docpipe.port.Page;
 import dev.docpipe.port.QueueMonitor.QueueLoad;
@@ -31,7 +34,10 @@ import java.util.function.Function;
  */
 public final class StatusRoutes implements Function<ApiRequest, ApiResponse> {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> LIST_PARAMETERS = Set.of("status", "priority", "since", "until", "limit", "cursor");
+    private static final Set<String> LIST_PARAMETERS = Set.of("status", "priority", "since", "until", "limit", "cursor",
+            "filename", "source", "uploadKey");
+    /** The longest upload key S3 accepts, in characters (S3 counts UTF-8 bytes; longer can never match). */
+    static final int MAX_UPLOAD_KEY = 1024;
     private static final String ASSET_ROUTE = Dashboard.ASSETS + "{file}";
     private static final Set<String> ROUTES = Set.of("/jobs/{id}", "/jobs", "/stats", "/health", Dashboard.PAGE,
             ASSET_ROUTE);
@@ -90,7 +96,8 @@ public final class StatusRoutes implements Function<ApiRequest, ApiResponse> {
         for (String name : query.keySet()) {
             if (!LIST_PARAMETERS.contains(name)) {
                 throw new DocpipeException(ErrorCode.INVALID_REQUEST,
-                        "unknown query parameter; accepted: cursor, limit, priority, since, status, until", name, null);
+                        "unknown query parameter; accepted: " + String.join(", ", LIST_PARAMETERS.stream().sorted().toList()),
+                        name, null);
             }
         }
         JobQuery q = new JobQuery(
@@ -98,6 +105,14 @@ public final class StatusRoutes implements Function<ApiRequest, ApiResponse> {
                 blank(query.get("priority")) ? null : Priority.parse(query.get("priority")),
                 instant(query.get("since"), "since"), instant(query.get("until"), "until"),
                 limit(query.get("limit")), blank(query.get("cursor")) ? null : query.get("cursor"));
+        String uploadKey = uploadKey(query.get("uploadKey"));
+        Source.Kind source = source(query.get("source"));
+        if (uploadKey != null) {
+            q = q.withFile(filename(query.get("filename")), source == null ? Source.Kind.S3 : source,
+                    service.uploadLocation(uploadKey));
+        } else {
+            q = q.withFile(filename(query.get("filename")), source, null);
+        }
         Page<Job> page = service.history(owner, q);
         ObjectNode body = JSON.createObjectNode();
         ArrayNode items = body.putArray("items");
@@ -195,6 +210,44 @@ public final class StatusRoutes implements Function<ApiRequest, ApiResponse> {
                     + JobId.EARLIEST + " and " + JobId.LATEST, field, null);
         }
         return time;
+    }
+
+    /** An exact file name: as given (not trimmed), at most as long as a job's file name can be. */
+    private static String filename(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (value.length() > FileNames.MAX_LENGTH) {
+            throw new DocpipeException(ErrorCode.INVALID_REQUEST,
+                    "filename is longer than " + FileNames.MAX_LENGTH + " characters", "filename", null);
+        }
+        return value;
+    }
+
+    /** {@code upload}, {@code inline} or {@code url}: where the job's document came from. */
+    private static Source.Kind source(String value) {
+        if (blank(value)) {
+            return null;
+        }
+        return switch (value.trim()) {
+            case "upload", "s3" -> Source.Kind.S3;
+            case "inline" -> Source.Kind.INLINE;
+            case "url" -> Source.Kind.URL;
+            default -> throw new DocpipeException(ErrorCode.INVALID_REQUEST,
+                    "source must be one of upload (shown on a job as s3), inline, url", "source", null);
+        };
+    }
+
+    /** An upload's object key, e.g. {@code uploads/dev/report.md}: only keys under {@code uploads/} become jobs. */
+    private static String uploadKey(String value) {
+        if (blank(value)) {
+            return null;
+        }
+        if (!value.startsWith(WorkKeys.UPLOADS) || value.length() > MAX_UPLOAD_KEY) {
+            throw new DocpipeException(ErrorCode.INVALID_REQUEST, "uploadKey must be an object key under "
+                    + WorkKeys.UPLOADS + " of at most " + MAX_UPLOAD_KEY + " characters", "uploadKey", null);
+        }
+        return value;
     }
 
     private static int limit(String value) {

@@ -1,13 +1,14 @@
 package dev.docpipe.function.status;
 
 import dev.docpipe.adapter.fastpath.NoFastPath;
+import dev.docpipe.api.DownloadUrls;
 import dev.docpipe.config.Components;
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.ErrorCode;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobId;
 import dev.docpipe.job.JobStatus;
-import dev.docpipe.pipeline.WorkKeys;
+import dev.docpipe.job.Source;
 import dev.docpipe.port.BlobRef;
 import dev.docpipe.port.Blobs;
 import dev.docpipe.port.FastPath;
@@ -41,7 +42,7 @@ import java.util.function.Supplier;
  */
 public final class StatusService {
     /** How long a download URL stays valid. */
-    public static final Duration DOWNLOAD_URL_EXPIRY = Duration.ofMinutes(15);
+    public static final Duration DOWNLOAD_URL_EXPIRY = DownloadUrls.EXPIRY;
     /** Where the submit function records that an upload's announced id is a duplicate of another job. */
     public static final String ALIASES = "aliases/";
 
@@ -54,6 +55,7 @@ public final class StatusService {
     private final Clock clock;
     private final String bucket;
     private final Duration cacheTtl;
+    private final DownloadUrls downloads;
 
     public StatusService(Components components, QueueMonitor queues) {
         this.store = components.store();
@@ -63,6 +65,7 @@ public final class StatusService {
         this.clock = components.clock();
         this.bucket = components.config().bucket();
         this.cacheTtl = components.config().statusCacheTtl();
+        this.downloads = new DownloadUrls(blobs, bucket);
     }
 
     /** A job as the API shows it: the job, its download URL (completed jobs) and whether the id was an alias. */
@@ -85,12 +88,17 @@ public final class StatusService {
             }
         }
         Job found = job.filter(j -> j.owner().equals(owner)).orElseThrow(StatusService::notFound);
-        return new JobAnswer(found, downloadUrl(found), alias);
+        return new JobAnswer(found, downloads.of(found), alias);
     }
 
     /** The caller's history, newest first; no download URLs (a page stays one store query). */
     public Page<Job> history(String owner, JobQuery query) {
         return store.listByOwner(owner, query);
+    }
+
+    /** Where a job created from the upload {@code key} has its source (a job's source location). */
+    public String uploadLocation(String key) {
+        return Source.s3(bucket, key).location();
     }
 
     /** The caller's live jobs by status. */
@@ -161,12 +169,6 @@ public final class StatusService {
                 .map(JobId::new);
     }
 
-    private URI downloadUrl(Job job) {
-        if (job.status() != JobStatus.COMPLETED || job.result() == null) {
-            return null;
-        }
-        return blobs.presignGet(new WorkKeys(bucket).publishedPdf(job.id()), DOWNLOAD_URL_EXPIRY);
-    }
 
     private String redis() {
         if (fastPath instanceof NoFastPath) {

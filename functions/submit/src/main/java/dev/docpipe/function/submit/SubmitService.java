@@ -10,6 +10,7 @@ import dev.docpipe.api.ApiErrors;
 import dev.docpipe.api.ApiGatewayEvents;
 import dev.docpipe.api.ApiRequest;
 import dev.docpipe.api.ApiResponse;
+import dev.docpipe.api.DownloadUrls;
 import dev.docpipe.api.JobView;
 import dev.docpipe.config.Components;
 import dev.docpipe.job.DedupKey;
@@ -39,6 +40,8 @@ import dev.docpipe.port.BlobRef;
 import dev.docpipe.port.Blobs;
 import dev.docpipe.port.StageMessage;
 import dev.docpipe.port.StageQueues;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -53,10 +56,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The API's commands: submit a document ({@code POST /jobs}), get a pre-signed upload
+ * The API's commands: submit a document ({@code POST /jobs}: a JSON body or a {@code multipart/form-data}
+ * form, optionally waiting for the job with {@code ?wait=N}), get a pre-signed upload
  * ({@code POST /uploads}), cancel ({@code DELETE /jobs/{id}}), retry ({@code POST /jobs/{id}/retry}) and
  * erase ({@code POST /jobs/{id}/erase}).
  * Routing and request validation live here; the handler only moves events in and out.
@@ -65,6 +70,7 @@ import java.util.regex.Pattern;
  * unknown (404), never forbidden, so ids do not leak. Validation happens before any side effect.
  */
 public final class SubmitService {
+    private static final Logger LOG = LoggerFactory.getLogger(SubmitService.class);
     /** API Gateway refuses payloads over 10 MB; inline content is capped well below, whatever the document limit. */
     public static final long INLINE_CEILING_BYTES = 5L * 1024 * 1024;
     public static final Duration UPLOAD_EXPIRY = Duration.ofMinutes(15);
@@ -73,16 +79,22 @@ public final class SubmitService {
     public static final int MAX_OPTION_VALUE = 1024;
     public static final int MAX_FILENAME = FileNames.MAX_LENGTH;
     public static final int MAX_URL = 2048;
+    /** The longest {@code ?wait}: API Gateway ends every request after 29 s, and the submission itself needs time. */
+    public static final int MAX_WAIT_SECONDS = 25;
+    static final Duration FIRST_POLL = Duration.ofMillis(50);
+    static final Duration MAX_POLL = Duration.ofSeconds(1);
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Set<String> JOB_FIELDS = Set.of("content", "url", "filename", "format", "priority", "options");
+    private static final Set<String> FORM_FIELDS = Set.of("file", "format", "priority", "options", "callbackUrl");
     private static final Set<String> UPLOAD_FIELDS = Set.of("filename", "format", "priority", "options");
     /** Routes (API Gateway resource templates) and the one method each accepts here. */
     private static final Map<String, String> ROUTES = Map.of(
             "/jobs", "POST", "/uploads", "POST", "/jobs/{id}", "DELETE", "/jobs/{id}/retry", "POST",
             "/jobs/{id}/erase", "POST");
+    private static final Pattern PART_CHARSET = Pattern.compile("(?i);\\s*charset\\s*=\\s*\"?([A-Za-z0-9._:-]{1,40})");
     private static final Pattern PLAIN_SEGMENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     private final Intake intake;
@@ -96,6 +108,7 @@ public final class SubmitService {
     private final long inlineLimit;
     private final Duration retention;
     private final JobEraser eraser;
+    private final DownloadUrls downloads;
 
     public SubmitService(Intake intake, JobTransitions transitions, Blobs blobs, StageQueues queues, Clock clock,
                          String bucket, long maxDocumentBytes, Duration retention) {
@@ -110,6 +123,7 @@ public final class SubmitService {
         this.inlineLimit = Math.min(maxDocumentBytes, INLINE_CEILING_BYTES);
         this.retention = retention;
         this.eraser = JobEraser.of(transitions, blobs, bucket, clock, retention);
+        this.downloads = new DownloadUrls(blobs, bucket);
     }
 
     public static SubmitService from(Components c) {
@@ -144,8 +158,50 @@ public final class SubmitService {
 
     // POST /jobs
 
+    /**
+     * What a {@code POST /jobs} asks for, read from a JSON body or a multipart form alike.
+     *
+     * @param content     the document's bytes (inline), or null for a URL job
+     * @param contentType how the inline bytes are stored: their type and, when known, their charset
+     * @param callbackUrl the body's or form's {@code callbackUrl}, passed on as given (null when absent)
+     */
+    record Submission(byte[] content, String contentType, String url, String filename, Format format,
+                      Priority priority, Map<String, String> options, String callbackUrl) {
+    }
+
     private ApiResponse submit(String owner, ApiRequest request) {
-        ObjectNode body = object(request.body(), JOB_FIELDS);
+        Duration wait = waitOf(request);
+        Submission s = MultipartForm.isMultipart(request.header("Content-Type").orElse(null))
+                ? fromForm(request) : fromJson(request.body());
+        JobRegistry.Registration r;
+        if (s.content() != null) {
+            byte[] bytes = s.content();
+            String sha256 = DedupKey.sha256Hex(bytes);
+            BlobRef ref = keys.inline(DedupKey.sha256Hex(owner).substring(0, 16), sha256);
+            blobs.put(ref, bytes, s.contentType(), Map.of());
+            r = intake.submit(new IntakeRequest(owner, Source.inline(bucket, ref.key()), s.filename(), s.format(),
+                    s.priority(), s.options(), "sha256:" + sha256, bytes.length, request.requestId()));
+        } else {
+            String normalised = normaliseUrl(s.url());
+            r = intake.submit(new IntakeRequest(owner, Source.url(normalised), s.filename(), s.format(), s.priority(),
+                    s.options(), "url:" + normalised, -1, request.requestId()));
+        }
+        Job job = r.job();
+        if (!wait.isZero() && !job.status().isTerminal()) {
+            job = awaitSettled(job, wait);
+        }
+        ObjectNode view = JobView.of(job, downloads.of(job));
+        view.put("deduplicated", r.outcome() == JobRegistry.Outcome.DEDUPLICATED);
+        if (r.outcome() == JobRegistry.Outcome.RESTARTED) {
+            view.put("restarted", true);
+        }
+        int status = wait.isZero() ? (r.outcome() == JobRegistry.Outcome.DEDUPLICATED ? 200 : 202)
+                : (job.status().isTerminal() ? 200 : 202);
+        return ApiResponse.json(status, view.toString()).withHeader("Location", "/jobs/" + job.id().value());
+    }
+
+    private Submission fromJson(String rawBody) {
+        ObjectNode body = object(rawBody, JOB_FIELDS);
         String content = text(body, "content");
         String url = text(body, "url");
         if ((content == null) == (url == null)) {
@@ -158,34 +214,117 @@ public final class SubmitService {
         Format format = format(body);
         Priority priority = priority(body);
         Map<String, String> options = options(body);
-        JobRegistry.Registration r;
-        if (content != null) {
-            byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-            if (bytes.length > inlineLimit) {
-                throw new DocpipeException(ErrorCode.TOO_LARGE, "content is " + bytes.length
-                        + " bytes; inline content is limited to " + inlineLimit
-                        + " bytes: use POST /uploads for larger documents", "content", null);
+        byte[] bytes = content == null ? null : inline(content.getBytes(StandardCharsets.UTF_8), "content");
+        return new Submission(bytes, inlineContentType(format, filename), url, filename, format, priority, options,
+                text(body, "callbackUrl"));
+    }
+
+    /**
+     * A {@code multipart/form-data} submission: a {@code file} part (its file name becomes the job's), and
+     * optional {@code format}, {@code priority}, {@code options} (a JSON object, as in the JSON body) and
+     * {@code callbackUrl} fields, each once; any other field is {@code unknown_field}.
+     */
+    private Submission fromForm(ApiRequest request) {
+        Map<String, MultipartForm.Part> parts = MultipartForm.parse(request.header("Content-Type").orElseThrow(),
+                request.bodyBytes());
+        for (String name : parts.keySet()) {
+            if (!FORM_FIELDS.contains(name)) {
+                String shown = name.length() > 64 ? name.substring(0, 64) + "…" : name;
+                throw new DocpipeException(ErrorCode.UNKNOWN_FIELD, "unknown form field '" + shown + "'; accepted: "
+                        + String.join(", ", FORM_FIELDS.stream().sorted().toList()), shown, null);
             }
-            if (bytes.length == 0) {
-                throw invalid("content must not be empty", "content");
+        }
+        MultipartForm.Part file = parts.get("file");
+        if (file == null) {
+            throw invalid("a multipart submission needs a file part named 'file'", "file");
+        }
+        String filename = file.filename() == null || file.filename().isEmpty() ? null : file.filename();
+        if (filename != null) {
+            checkFilename(filename);
+        }
+        ObjectNode fields = JSON.createObjectNode();
+        for (String name : List.of("format", "priority", "callbackUrl")) {
+            if (parts.containsKey(name)) {
+                fields.put(name, parts.get(name).text());
             }
-            String sha256 = DedupKey.sha256Hex(bytes);
-            BlobRef ref = keys.inline(DedupKey.sha256Hex(owner).substring(0, 16), sha256);
-            blobs.put(ref, bytes, inlineContentType(format, filename), Map.of());
-            r = intake.submit(new IntakeRequest(owner, Source.inline(bucket, ref.key()), filename, format, priority,
-                    options, "sha256:" + sha256, bytes.length, request.requestId()));
-        } else {
-            String normalised = normaliseUrl(url);
-            r = intake.submit(new IntakeRequest(owner, Source.url(normalised), filename, format, priority, options,
-                    "url:" + normalised, -1, request.requestId()));
         }
-        ObjectNode view = JobView.of(r.job(), null);
-        view.put("deduplicated", r.outcome() == JobRegistry.Outcome.DEDUPLICATED);
-        if (r.outcome() == JobRegistry.Outcome.RESTARTED) {
-            view.put("restarted", true);
+        if (parts.containsKey("options")) {
+            try {
+                fields.set("options", JSON.readTree(parts.get("options").text()));
+            } catch (JsonProcessingException e) {
+                throw invalid("options must be a JSON object of strings", "options");
+            }
         }
-        int status = r.outcome() == JobRegistry.Outcome.DEDUPLICATED ? 200 : 202;
-        return ApiResponse.json(status, view.toString()).withHeader("Location", "/jobs/" + r.job().id().value());
+        byte[] bytes = inline(file.bytes(), "file");
+        Format format = format(fields);
+        return new Submission(bytes, formContentType(format, filename, file.contentType()), null, filename, format,
+                priority(fields), options(fields), text(fields, "callbackUrl"));
+    }
+
+    /** Inline bytes within the inline limit ({@code 413} pointing at {@code POST /uploads}), not empty. */
+    private byte[] inline(byte[] bytes, String field) {
+        if (bytes.length > inlineLimit) {
+            throw new DocpipeException(ErrorCode.TOO_LARGE, field + " is " + bytes.length
+                    + " bytes; inline content is limited to " + inlineLimit
+                    + " bytes: use POST /uploads for larger documents", field, null);
+        }
+        if (bytes.length == 0) {
+            throw invalid(field + " must not be empty", field);
+        }
+        return bytes;
+    }
+
+    /** {@code ?wait=N}: whole seconds from 0 (the default: answer at once) to {@link #MAX_WAIT_SECONDS}. */
+    private static Duration waitOf(ApiRequest request) {
+        String raw = request.queryParameter("wait").orElse(null);
+        if (raw == null) {
+            return Duration.ZERO;
+        }
+        int seconds;
+        try {
+            seconds = Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 0 || seconds > MAX_WAIT_SECONDS) {
+            throw invalid("wait must be a whole number of seconds from 0 to " + MAX_WAIT_SECONDS
+                    + " (API Gateway ends a request after 29 s)", "wait");
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    /**
+     * Reads the job from the store until it is completed, failed or cancelled, or {@code wait} has passed:
+     * first after {@link #FIRST_POLL}, each pause twice the last, at most {@link #MAX_POLL} (about 30 reads
+     * in 25 s). The store, not the status cache: the cache may lag a completion, the store never does.
+     * A failed read ends the wait with the job as last seen: the submission has happened and stands.
+     */
+    private Job awaitSettled(Job job, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Duration pause = FIRST_POLL;
+        Job last = job;
+        while (!last.status().isTerminal()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                Thread.sleep(Math.min(pause.toMillis(), Math.max(1, left / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            pause = pause.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : pause.multipliedBy(2);
+            try {
+                last = transitions.store().get(job.id()).orElse(last);
+            } catch (RuntimeException e) {
+                // the job exists and is queued: a failed read ends the wait, never the submission (202)
+                LOG.warn("job {}: reading it while waiting failed, answering without waiting: {}", job.id().value(),
+                        e.toString());
+                break;
+            }
+        }
+        return last;
     }
 
     // POST /uploads
@@ -438,6 +577,17 @@ public final class SubmitService {
     private static String inlineContentType(Format format, String filename) {
         String type = contentType(format, filename);
         return type.startsWith("text/") ? type : "text/plain; charset=utf-8";
+    }
+
+    /**
+     * A form file is stored as the bytes it is, with the charset its part declared (the parse stage decodes
+     * with it; without one it looks for a byte order mark or a {@code <meta charset>}, else reads UTF-8).
+     */
+    private static String formContentType(Format format, String filename, String partContentType) {
+        String type = inlineContentType(format, filename);
+        String base = type.substring(0, type.indexOf(';'));
+        Matcher charset = PART_CHARSET.matcher(partContentType == null ? "" : partContentType);
+        return charset.find() ? base + "; charset=" + charset.group(1).toLowerCase(Locale.ROOT) : base;
     }
 
     private static Format formatOfName(String filename) {

@@ -89,6 +89,8 @@ class SubmitHandlerTest {
             "post-jobs-bad-url.json, 400, invalid_request, url",
             "post-jobs-too-many-options.json, 400, invalid_request, options",
             "post-uploads-bad-filename.json, 400, invalid_request, filename",
+            "post-jobs-bad-wait.json, 400, invalid_request, wait",
+            "post-jobs-multipart-malformed.json, 400, invalid_multipart, body",
             "put-job-wrong-method.json, 405, method_not_allowed, ",
             "post-unknown-route.json, 404, not_found, ",
     })
@@ -136,6 +138,67 @@ class SubmitHandlerTest {
         assertThat(error.path("code").asText()).isEqualTo("too_large");
         assertThat(error.path("message").asText()).contains("POST /uploads");
         assertThat(service.inlineLimit()).isEqualTo(SubmitService.INLINE_CEILING_BYTES);
+    }
+
+    @Test
+    void aMultipartFileOverTheInlineLimit_is413PointingToUploads_beforeAnyWrite() throws IOException {
+        ObjectNode event = event("post-jobs-multipart.json");
+        String boundary = "b0undary";
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] body = new byte[head.length + (int) service.inlineLimit() + 1 + tail.length];
+        java.util.Arrays.fill(body, (byte) 'x');
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(tail, 0, body, body.length - tail.length, tail.length);
+        event.put("body", java.util.Base64.getEncoder().encodeToString(body));
+        ((ObjectNode) event.path("headers")).put("Content-Type", "multipart/form-data; boundary=" + boundary);
+
+        JsonNode response = invoke(event);
+
+        assertThat(response.path("statusCode").asInt()).isEqualTo(413);
+        JsonNode error = JSON.readTree(response.path("body").asText()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("too_large");
+        assertThat(error.path("field").asText()).isEqualTo("file");
+        assertThat(error.path("message").asText()).contains("POST /uploads");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no boundary parameter          | multipart/form-data                 | --x\\r\\n\\r\\n--x--   | boundary",
+            "body without the boundary      | multipart/form-data; boundary=x     | hello             | does not start",
+            "part without a disposition     | multipart/form-data; boundary=x     | --x\\r\\nA: b\\r\\n\\r\\nv\\r\\n--x-- | Content-Disposition",
+            "no closing boundary            | multipart/form-data; boundary=x     | --x\\r\\nContent-Disposition: form-data; name=\"file\"\\r\\n\\r\\nv | closing boundary",
+            "a field twice                  | multipart/form-data; boundary=x     | --x\\r\\nContent-Disposition: form-data; name=\"file\"\\r\\n\\r\\na\\r\\n--x\\r\\nContent-Disposition: form-data; name=\"file\"\\r\\n\\r\\nb\\r\\n--x-- | twice",
+    })
+    void malformedMultipart_is400InvalidMultipart_sayingWhatIsWrong(String name, String contentType, String body,
+                                                                    String says) throws IOException {
+        ObjectNode event = event("post-jobs-multipart.json");
+        event.put("body", java.util.Base64.getEncoder().encodeToString(
+                body.replace("\\r\\n", "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        ((ObjectNode) event.path("headers")).put("Content-Type", contentType);
+
+        JsonNode response = invoke(event);
+
+        assertThat(response.path("statusCode").asInt()).isEqualTo(400);
+        JsonNode error = JSON.readTree(response.path("body").asText()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("invalid_multipart");
+        assertThat(error.path("message").asText()).contains(says);
+    }
+
+    @Test
+    void aMultipartFormWithAnUnknownFieldOrWithoutAFile_isRefusedNamingTheField() throws IOException {
+        for (String[] c : new String[][]{{"colour", "unknown_field", "colour"}, {"format", "invalid_request", "file"}}) {
+            ObjectNode event = event("post-jobs-multipart.json");
+            String form = "--x\r\nContent-Disposition: form-data; name=\"" + c[0] + "\"\r\n\r\nhtml\r\n--x--\r\n";
+            event.put("body", java.util.Base64.getEncoder().encodeToString(form.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            ((ObjectNode) event.path("headers")).put("Content-Type", "multipart/form-data; boundary=x");
+
+            JsonNode error = JSON.readTree(invoke(event).path("body").asText()).path("error");
+
+            assertThat(error.path("code").asText()).as(c[0]).isEqualTo(c[1]);
+            assertThat(error.path("field").asText()).as(c[0]).isEqualTo(c[2]);
+        }
     }
 
     @Test

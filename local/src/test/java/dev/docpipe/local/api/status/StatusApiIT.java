@@ -223,6 +223,30 @@ class StatusApiIT {
     }
 
     @Test
+    @Order(6)
+    void listJobs_byFileNameSourceOrUploadKey_findsExactlyThoseJobs() {
+        Job second = aliceHigh.stream().filter(j -> "report-2.html".equals(j.filename())).findFirst().orElseThrow();
+        ObjectNode byName = StatusEvents.withQuery(StatusEvents.load("list-jobs-by-filename.json", null),
+                Map.of("filename", "report-2.html", "source", "upload"));
+        ObjectNode byKey = StatusEvents.withQuery(StatusEvents.load("list-jobs-by-upload-key.json", null),
+                Map.of("uploadKey", "uploads/high/" + ALICE + "/report-2.html"));
+        ObjectNode bobsKey = StatusEvents.withQuery(StatusEvents.load("list-jobs-by-upload-key.json", null),
+                Map.of("uploadKey", "uploads/high/" + BOB + "/bob.html"));
+        ObjectNode inline = StatusEvents.withQuery(StatusEvents.load("list-jobs.json", null), Map.of("source", "inline"));
+        ObjectNode caseMatters = StatusEvents.withQuery(StatusEvents.load("list-jobs.json", null),
+                Map.of("filename", "REPORT-2.html"));
+
+        assertThat(ids(call(byName, "/jobs"))).containsExactly(second.id().value());
+        assertThat(ids(call(byKey, "/jobs"))).containsExactly(second.id().value());
+        assertThat(ids(call(bobsKey, "/jobs"))).isEmpty();
+        assertThat(ids(call(inline, "/jobs"))).isEmpty();
+        assertThat(ids(call(caseMatters, "/jobs"))).isEmpty();
+        Response sample = call("list-jobs-by-filename.json", null, "/jobs");
+        assertThat(sample.status()).isEqualTo(200);
+        assertThat(ids(sample)).isEmpty();
+    }
+
+    @Test
     @Order(7)
     void listJobs_badParameters_areRefusedNamingTheField() {
         record Case(String file, String code, String field) {
@@ -235,7 +259,9 @@ class StatusApiIT {
                 new Case("list-jobs-since-before-epoch.json", "invalid_request", "since"),
                 new Case("list-jobs-until-before-epoch.json", "invalid_request", "until"),
                 new Case("list-jobs-bad-limit.json", "invalid_request", "limit"),
-                new Case("list-jobs-bad-cursor.json", "invalid_cursor", "cursor"))) {
+                new Case("list-jobs-bad-cursor.json", "invalid_cursor", "cursor"),
+                new Case("list-jobs-bad-source.json", "invalid_request", "source"),
+                new Case("list-jobs-bad-upload-key.json", "invalid_request", "uploadKey"))) {
             Response r = call(c.file(), null, "/jobs");
             assertThat(r.status()).as(c.file()).isEqualTo(400);
             assertThat(r.errorCode()).as(c.file()).isEqualTo(c.code());

@@ -32,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -123,7 +124,12 @@ class SubmitApiIT {
         // every answer: the request id, JSON, no internal names
         assertThat(a.header("X-Request-Id")).isEqualTo(requestId);
         assertThat(a.header("Content-Type")).startsWith("application/json");
-        String text = a.body().toString();
+        // a pre-signed download URL necessarily names the bucket and key it grants: checked apart
+        JsonNode shown = a.body().deepCopy();
+        if (shown.path("result").isObject()) {
+            ((ObjectNode) shown.path("result")).remove("downloadUrl");
+        }
+        String text = shown.toString();
         if (!a.body().has("uploadUrl")) {
             assertThat(text).doesNotContain(LocalPipeline.BUCKET + "/", "s3://", LocalPipeline.TABLE, "inline/",
                     "Exception", "\tat ");
@@ -252,6 +258,79 @@ class SubmitApiIT {
         assertThat(a.status()).isEqualTo(413);
         assertThat(a.errorCode()).isEqualTo("too_large");
         assertThat(a.body().path("error").path("message").asText()).contains("POST /uploads");
+    }
+
+    @Test
+    void postJobs_refusals_ofWaitAndMultipart() throws Exception {
+        Answer badWait = invoke(event("post-jobs-bad-wait.json"));
+        Answer malformed = invoke(event("post-jobs-multipart-malformed.json"));
+
+        assertThat(badWait.status()).isEqualTo(400);
+        assertThat(badWait.errorCode()).isEqualTo("invalid_request");
+        assertThat(badWait.body().path("error").path("field").asText()).isEqualTo("wait");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.errorCode()).isEqualTo("invalid_multipart");
+        assertThat(malformed.body().path("error").path("message").asText()).contains("closing boundary");
+    }
+
+    @Test
+    void postJobs_multipart_isAJobOfTheFile_withTheFormsFields_andItsPdfHasTheText() throws Exception {
+        Answer a = invoke(event("post-jobs-multipart.json"));
+
+        assertThat(a.status()).as(a.body().toString()).isEqualTo(202);
+        assertThat(a.body().path("filename").asText()).isEqualTo("minutes.md");
+        assertThat(a.body().path("priority").asText()).isEqualTo("high");
+        assertThat(a.body().path("source").asText()).isEqualTo("inline");
+        assertThat(a.body().path("options").path("paper").asText()).isEqualTo("letter");
+        Job done = awaitJob(a.body().path("id").asText(), j -> j.status().isTerminal());
+        assertThat(done.status()).as("error %s", done.error()).isEqualTo(JobStatus.COMPLETED);
+        byte[] pdf = pipeline.components().blobs().get(new BlobRef(LocalPipeline.BUCKET, "pdf/" + done.id().value() + ".pdf"))
+                .orElseThrow().bytes();
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            assertThat(new org.apache.pdfbox.text.PDFTextStripper().getText(doc)).contains("Board minutes", "Café au lait");
+        }
+    }
+
+    /**
+     * With the render function stopped the job cannot complete: wait=1 answers 202 after waiting. With it
+     * running again the same submission with wait answers 200 with the same job, completed, and a download
+     * URL; so does a plain duplicate afterwards.
+     */
+    @Test
+    void postJobs_wait_is202WhileTheJobCannotComplete_then200WithTheSameJobAndItsDownloadUrl() throws Exception {
+        ObjectNode body = JSON.createObjectNode().put("content", unique("# Wanted now")).put("filename", "now.md");
+        pipeline.stopFunction("render");
+        Answer slow;
+        long started = System.nanoTime();
+        try {
+            ObjectNode event = withBody(event("post-jobs-wait.json"), body);
+            ((ObjectNode) event.path("queryStringParameters")).put("wait", "1");
+            slow = invoke(event);
+        } finally {
+            pipeline.startFunction("render");
+        }
+        long waitedMillis = (System.nanoTime() - started) / 1_000_000;
+        Answer settled = invoke(withBody(event("post-jobs-wait.json"), body));
+        Answer duplicate = invoke(withBody(event("post-jobs-inline.json"), body));
+
+        assertThat(slow.status()).isEqualTo(202);
+        assertThat(slow.body().path("status").asText()).isIn("queued", "running");
+        assertThat(slow.body().path("result").path("downloadUrl").isMissingNode()).isTrue();
+        assertThat(waitedMillis).as("answered after the wait, not at once").isGreaterThanOrEqualTo(1000);
+        String id = slow.body().path("id").asText();
+        assertThat(settled.status()).as(settled.body().toString()).isEqualTo(200);
+        assertThat(settled.body().path("id").asText()).isEqualTo(id);
+        assertThat(settled.body().path("deduplicated").asBoolean()).isTrue();
+        assertThat(settled.body().path("status").asText()).isEqualTo("completed");
+        assertThat(duplicate.status()).isEqualTo(200);
+        assertThat(duplicate.body().path("id").asText()).isEqualTo(id);
+        for (Answer a : List.of(settled, duplicate)) {
+            HttpResponse<byte[]> pdf = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(a.body().path("result").path("downloadUrl").asText())).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(pdf.statusCode()).isEqualTo(200);
+            assertThat(new String(pdf.body(), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+        }
     }
 
     // POST /uploads
