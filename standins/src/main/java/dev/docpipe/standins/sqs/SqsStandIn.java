@@ -79,14 +79,6 @@ public final class SqsStandIn implements AutoCloseable {
             pekko.actor.default-dispatcher.fork-join-executor { parallelism-min = 2, parallelism-max = 2 }
             pekko.actor.internal-dispatcher.fork-join-executor { parallelism-min = 2, parallelism-max = 2 }
             """;
-    /**
-     * H2's background writer wakes up every tenth of its write delay (1 s by default: ten times a
-     * second) to write what changed. Every 5 s instead: a crash loses at most the last 5 s of queue
-     * changes instead of 1 s, which the local pipeline's recovery after an unclean stop re-drives
-     * anyway (every job left queued or running). A clean stop writes everything.
-     */
-    private static final int WRITE_DELAY_MS = 5_000;
-
     private final ActorSystem ownActorSystem;
     private final URI endpoint;
     private final Path dataDirectory;
@@ -229,8 +221,7 @@ public final class SqsStandIn implements AutoCloseable {
                     .withFallback(ConfigFactory.load(SqsStandIn.class.getClassLoader())));
             try {
                 SqlQueuePersistenceConfig storage = new SqlQueuePersistenceConfig(true, "org.h2.Driver",
-                        "jdbc:h2:file:" + dataDirectory.resolve("elasticmq").toString().replace('\\', '/')
-                                + ";WRITE_DELAY=" + WRITE_DELAY_MS,
+                        "jdbc:h2:file:" + dataDirectory.resolve("elasticmq").toString().replace('\\', '/'),
                         "", "", false);
                 scala.collection.immutable.List<CreateQueueMetadata> noBaseQueues =
                         scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.<CreateQueueMetadata>of()).toList();

@@ -76,7 +76,7 @@ class SqsStandInTest {
     }
 
     /**
-     * A persistent server's actor system sleeps when idle (1 s scheduler tick, H2 written every 5 s):
+     * A persistent server's actor system sleeps when idle (1 s scheduler tick):
      * long polls still end, a message sent during one is answered at once, and a message whose
      * visibility ends is handed to a waiting long poll.
      */
