@@ -69,16 +69,15 @@ public final class SqsStandIn implements AutoCloseable {
      *       it; a message sent to a queue with a receive waiting is handed over at once, without the
      *       scheduler. A 1 s tick delays only those two by up to a second.</li>
      *   <li>The request timeout leaves room for a long poll of 20 s ending a tick late.</li>
-     *   <li>Two dispatcher threads each (8 and 4 by default), as many as the cores it is meant for:
-     *       every request wakes fewer idle threads that find nothing to do.</li>
      * </ul>
+     * The dispatchers keep Pekko's sizes: with two threads each, small jobs through {@code serve} were
+     * slower on a loaded machine (docs/benchmarks.md).
      */
     private static final String IDLE_FRIENDLY = """
             pekko.scheduler.tick-duration = 1s
             pekko.http.server.request-timeout = 25 s
-            pekko.actor.default-dispatcher.fork-join-executor { parallelism-min = 2, parallelism-max = 2 }
-            pekko.actor.internal-dispatcher.fork-join-executor { parallelism-min = 2, parallelism-max = 2 }
             """;
+
     private final ActorSystem ownActorSystem;
     private final URI endpoint;
     private final Path dataDirectory;
