@@ -68,6 +68,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -195,59 +199,57 @@ public final class LocalPipeline implements AutoCloseable {
             s3Builder.dataDirectory(data.resolve("s3"));
             sqsBuilder.dataDirectory(data.resolve("sqs"));
         }
-        sqs = track(sqsBuilder.start());
-        SqsClient sqsClient = sqs.client();
+        Clock clock = Clock.systemUTC();
+        // The job store and Redis depend on nothing else: they start on threads of their own while SQS and
+        // S3 start here (each stand-in's start is mostly class loading, single-threaded, so on two cores
+        // this takes about the longest of them instead of their sum).
+        ExecutorService starting = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "docpipe-start");
+            t.setDaemon(true);
+            return t;
+        });
+        CompletableFuture<Started> storeStart = CompletableFuture.supplyAsync(() -> startStore(o, clock), starting);
+        CompletableFuture<Started> redisStart = o.redis()
+                ? CompletableFuture.supplyAsync(() -> startRedis(redisTimeout(o)), starting)
+                : CompletableFuture.completedFuture(null);
+        starting.shutdown();
         QueueNames names = new QueueNames(QueueNames.DEFAULT_PREFIX);
-        Map<String, String> urls = SqsQueueSetup.createAll(sqsClient, names, o.maxReceiveCount(), o.timeouts());
-        // The upload bridge is in place before the S3 endpoint answers: an upload put while the rest starts
-        // (a client retrying across a restart does exactly that) has its event like any other. Its object is
-        // younger than the start, so neither the recovery after a crash nor, for the queued timeout, the
-        // sweeper's scan would register it.
-        s3Builder.uploadListener(BUCKET, WorkKeys.UPLOADS,
-                new S3ToSqsBridge(sqsClient, urls.get(names.ingest()), S3StandIn.REGION.id()));
-        s3 = track(s3Builder.build().start());
-        s3.createBucket(BUCKET);
+        Map<String, String> urls;
+        SqsClient sqsClient;
+        try {
+            sqs = track(sqsBuilder.start());
+            sqsClient = sqs.client();
+            urls = SqsQueueSetup.createAll(sqsClient, names, o.maxReceiveCount(), o.timeouts());
+            // The upload bridge is in place before the S3 endpoint answers: an upload put while the rest starts
+            // (a client retrying across a restart does exactly that) has its event like any other. Its object is
+            // younger than the start, so neither the recovery after a crash nor, for the queued timeout, the
+            // sweeper's scan would register it.
+            s3Builder.uploadListener(BUCKET, WorkKeys.UPLOADS,
+                    new S3ToSqsBridge(sqsClient, urls.get(names.ingest()), S3StandIn.REGION.id()));
+            s3 = track(s3Builder.build().start());
+            s3.createBucket(BUCKET);
+        } finally {
+            // whatever happened here, the other starts end before boot does (close() then stops what they started)
+            awaitQuietly(storeStart, redisStart);
+        }
+        Started started = result(storeStart);
+        Started cache = result(redisStart);
 
         Map<String, String> env = new HashMap<>();
         env.put("DOCPIPE_JOB_STORE", o.store().name().toLowerCase());
         env.put("DOCPIPE_JOBS_TABLE", TABLE);
         env.put("DOCPIPE_BUCKET", BUCKET);
         env.putAll(o.settings());
-        Clock clock = Clock.systemUTC();
-        JobStore store = switch (o.store()) {
-            case DYNAMODB -> {
-                // A DynamoDB endpoint in the settings (the SDK's own variable) replaces the stand-in:
-                // the tests point it at moto to run the same pipeline on another DynamoDB implementation.
-                String endpoint = o.settings().get(DYNAMODB_ENDPOINT);
-                if (endpoint == null) {
-                    DynamoStandIn.Builder dynamoBuilder = DynamoStandIn.builder().port(0).ttlSweepInterval(Duration.ofMinutes(1));
-                    if (data != null) {
-                        dynamoBuilder.dataDirectory(data.resolve("dynamodb"));
-                    }
-                    endpoint = track(dynamoBuilder.build().start()).endpoint().toString();
-                }
-                DynamoDbClient client = track(DynamoDbClient.builder().endpointOverride(URI.create(endpoint))
-                        .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                        .build());
-                DynamoDbTables.createJobsTable(client, TABLE);
-                yield new DynamoDbJobStore(client, TABLE, clock);
-            }
-            case POSTGRES -> {
-                PostgresStandIn pg = track(PostgresStandIn.start(data == null ? null : data.resolve("postgres")));
-                env.put("DOCPIPE_DATABASE_URL", pg.jdbcUrl());
-                yield track(PostgresJobStore.connect(pg.jdbcUrl(), 16, clock));
-            }
-        };
+        JobStore store = started.store();
+        if (started.url() != null) {
+            env.put("DOCPIPE_DATABASE_URL", started.url());
+        }
         FastPath fastPath = new NoFastPath();
-        if (o.redis()) {
-            redis = track(RedisStandIn.startNew());
-            env.put("DOCPIPE_REDIS_URL", redis.uri());
+        if (cache != null) {
+            env.put("DOCPIPE_REDIS_URL", cache.url());
+            fastPath = cache.fastPath();
         }
         Config config = Config.from(env);
-        if (redis != null) {
-            fastPath = track(RedisFastPath.connect(redis.uri(), config.redisTimeout(), metrics));
-        }
         S3Client s3Client = track(s3.newClient());
         Hooks hooks = o.hooks();
         components = new Components(config, clock, store, fastPath,
@@ -283,6 +285,73 @@ public final class LocalPipeline implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
         LOG.info("local pipeline up: S3 {}, SQS {}, store {}, redis {}", s3.endpoint(), sqs.endpoint(),
                 o.store(), redis == null ? "off" : redis.uri());
+    }
+
+    /** What a start on another thread gives: the job store or the fast path, and the URL the functions get. */
+    private record Started(JobStore store, FastPath fastPath, String url) {
+    }
+
+    private Started startStore(Options o, Clock clock) {
+        Path data = o.dataDirectory();
+        return switch (o.store()) {
+            case DYNAMODB -> {
+                // A DynamoDB endpoint in the settings (the SDK's own variable) replaces the stand-in:
+                // the tests point it at moto to run the same pipeline on another DynamoDB implementation.
+                String endpoint = o.settings().get(DYNAMODB_ENDPOINT);
+                if (endpoint == null) {
+                    DynamoStandIn.Builder dynamoBuilder = DynamoStandIn.builder().port(0).ttlSweepInterval(Duration.ofMinutes(1));
+                    if (data != null) {
+                        dynamoBuilder.dataDirectory(data.resolve("dynamodb"));
+                    }
+                    endpoint = track(dynamoBuilder.build().start()).endpoint().toString();
+                }
+                DynamoDbClient client = track(DynamoDbClient.builder().endpointOverride(URI.create(endpoint))
+                        .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                        .build());
+                DynamoDbTables.createJobsTable(client, TABLE);
+                yield new Started(new DynamoDbJobStore(client, TABLE, clock), null, null);
+            }
+            case POSTGRES -> {
+                PostgresStandIn pg = track(PostgresStandIn.start(data == null ? null : data.resolve("postgres")));
+                yield new Started(track(PostgresJobStore.connect(pg.jdbcUrl(), 16, clock)), null, pg.jdbcUrl());
+            }
+        };
+    }
+
+    private Started startRedis(Duration timeout) {
+        redis = track(RedisStandIn.startNew()); // read after the join that ends this start
+        return new Started(null, track(RedisFastPath.connect(redis.uri(), timeout, metrics)), redis.uri());
+    }
+
+    /** The functions' Redis command timeout ({@code DOCPIPE_REDIS_TIMEOUT_MS} in the settings, else 100 ms). */
+    private static Duration redisTimeout(Options o) {
+        return Config.from(Map.of("DOCPIPE_REDIS_URL", "redis://127.0.0.1:6379", "DOCPIPE_REDIS_TIMEOUT_MS",
+                o.settings().getOrDefault("DOCPIPE_REDIS_TIMEOUT_MS", "100"))).redisTimeout();
+    }
+
+    private static void awaitQuietly(CompletableFuture<?>... starts) {
+        for (CompletableFuture<?> f : starts) {
+            try {
+                f.join();
+            } catch (CompletionException | CancellationException e) {
+                // reported by result()
+            }
+        }
+    }
+
+    private static <T> T result(CompletableFuture<T> start) {
+        try {
+            return start.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     private static String[] urls(Map<String, String> urls, List<String> names) {
@@ -383,7 +452,7 @@ public final class LocalPipeline implements AutoCloseable {
         return Map.copyOf(running);
     }
 
-    private <T> T track(T resource) {
+    private synchronized <T> T track(T resource) {
         if (resource instanceof AutoCloseable c) {
             resources.add(c);
         }

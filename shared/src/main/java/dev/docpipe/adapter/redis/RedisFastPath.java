@@ -150,6 +150,8 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
     private final RedisURI uri;
     private final Duration commandTimeout;
     private final ClientResources resources;
+    /** Given to {@link #resources}, which leaves a timer it did not create running: stopped by {@link #close()}. */
+    private final SleepingTimer timer;
     private final AbstractRedisClient client;
     private final Mode mode;
     private final OutageLog outages;
@@ -255,7 +257,9 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
         this.uri.setTimeout(commandTimeout);
         this.target = uri.getHost() + ":" + uri.getPort();
         this.outages = new OutageLog(log, clock, logInterval, target);
+        this.timer = new SleepingTimer("lettuce-timer");
         this.resources = DefaultClientResources.builder()
+                .timer(timer)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofMillis(MAX_RECONNECT_DELAY_MS),
                         2, TimeUnit.MILLISECONDS))
                 .build();
@@ -455,6 +459,7 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
             log.warn("closing the Redis client for {} failed: {}", target, describe(e));
         } finally {
             resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+            timer.stop();
         }
     }
 

@@ -61,11 +61,22 @@ public final class SqsStandIn implements AutoCloseable {
 
     private final SQSRestServer server;
     /**
-     * Pekko's scheduler thread wakes up every tick even with nothing scheduled: 10 ms by default,
-     * about 0.5 CPU-seconds a minute of an idle {@code serve}. ElasticMQ schedules only long-poll
-     * timeouts and re-deliveries on it, for which 100 ms is precise enough.
+     * An idle {@code serve} should cost next to nothing, so the actor system of a persistent server
+     * is set up to sleep:
+     * <ul>
+     *   <li>Pekko's scheduler thread wakes up every tick even with nothing scheduled (10 ms by
+     *       default). ElasticMQ schedules only long-poll ends and messages becoming visible again on
+     *       it; a message sent to a queue with a receive waiting is handed over at once, without the
+     *       scheduler. A 1 s tick delays only those two by up to a second.</li>
+     *   <li>The request timeout leaves room for a long poll of 20 s ending a tick late.</li>
+     * </ul>
+     * The dispatchers keep Pekko's sizes: with two threads each, small jobs through {@code serve} were
+     * slower on a loaded machine (docs/benchmarks.md).
      */
-    private static final String IDLE_FRIENDLY = "pekko.scheduler.tick-duration = 100ms";
+    private static final String IDLE_FRIENDLY = """
+            pekko.scheduler.tick-duration = 1s
+            pekko.http.server.request-timeout = 25 s
+            """;
 
     private final ActorSystem ownActorSystem;
     private final URI endpoint;

@@ -8,8 +8,11 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -69,6 +72,38 @@ class SqsStandInTest {
                     .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
             assertThat(again).extracting(Message::body).containsExactly("survivor");
             assertThat(again.get(0).attributes()).containsEntry(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "2");
+        }
+    }
+
+    /**
+     * A persistent server's actor system sleeps when idle (1 s scheduler tick):
+     * long polls still end, a message sent during one is answered at once, and a message whose
+     * visibility ends is handed to a waiting long poll.
+     */
+    @Test
+    void aPersistentServer_answersLongPollsPromptly() throws Exception {
+        try (SqsStandIn server = SqsStandIn.builder().dataDirectory(data).start()) {
+            SqsClient sqs = server.client();
+            String url = sqs.createQueue(r -> r.queueName("long-poll")).queueUrl();
+
+            long t0 = System.nanoTime();
+            assertThat(sqs.receiveMessage(r -> r.queueUrl(url).waitTimeSeconds(1)).messages()).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+
+            CompletableFuture<List<Message>> waiting = CompletableFuture.supplyAsync(
+                    () -> sqs.receiveMessage(r -> r.queueUrl(url).waitTimeSeconds(20).visibilityTimeout(1)).messages());
+            Thread.sleep(1_500); // the receive waits by now
+            long sent = System.nanoTime();
+            sqs.sendMessage(r -> r.queueUrl(url).messageBody("while-waiting"));
+            assertThat(waiting.get(15, TimeUnit.SECONDS)).extracting(Message::body).containsExactly("while-waiting");
+            // answered by the send, not by the end of the 20 s wait
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(10));
+
+            // not deleted: visible again after its 1 s, and handed to the receive waiting for it then
+            long again = System.nanoTime();
+            List<Message> redelivered = sqs.receiveMessage(r -> r.queueUrl(url).waitTimeSeconds(20)).messages();
+            assertThat(redelivered).extracting(Message::body).containsExactly("while-waiting");
+            assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(Duration.ofSeconds(10));
         }
     }
 
