@@ -37,6 +37,8 @@ import dev.docpipe.port.BlobRef;
 import dev.docpipe.port.Blobs;
 import dev.docpipe.port.StageMessage;
 import dev.docpipe.port.StageQueues;
+import dev.docpipe.webhook.WebhookPolicy;
+import dev.docpipe.webhook.WebhookRecords;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -74,8 +76,9 @@ public final class SubmitService {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final Set<String> JOB_FIELDS = Set.of("content", "url", "filename", "format", "priority", "options");
-    private static final Set<String> UPLOAD_FIELDS = Set.of("filename", "format", "priority", "options");
+    private static final Set<String> JOB_FIELDS = Set.of("content", "url", "filename", "format", "priority", "options",
+            "callbackUrl");
+    private static final Set<String> UPLOAD_FIELDS = Set.of("filename", "format", "priority", "options", "callbackUrl");
     /** Routes (API Gateway resource templates) and the one method each accepts here. */
     private static final Map<String, String> ROUTES = Map.of(
             "/jobs", "POST", "/uploads", "POST", "/jobs/{id}", "DELETE", "/jobs/{id}/retry", "POST");
@@ -91,6 +94,7 @@ public final class SubmitService {
     private final long maxDocumentBytes;
     private final long inlineLimit;
     private final Duration retention;
+    private final WebhookSettingsRoutes webhookSettings;
 
     public SubmitService(Intake intake, JobTransitions transitions, Blobs blobs, StageQueues queues, Clock clock,
                          String bucket, long maxDocumentBytes, Duration retention) {
@@ -104,6 +108,8 @@ public final class SubmitService {
         this.maxDocumentBytes = maxDocumentBytes;
         this.inlineLimit = Math.min(maxDocumentBytes, INLINE_CEILING_BYTES);
         this.retention = retention;
+        this.webhookSettings = new WebhookSettingsRoutes(new WebhookRecords(blobs, bucket), clock,
+                WebhookPolicy.from(System.getenv()).secretOverlap());
     }
 
     public static SubmitService from(Components c) {
@@ -118,6 +124,9 @@ public final class SubmitService {
 
     public ApiResponse handle(ApiRequest request) {
         String route = request.route() == null ? "" : request.route();
+        if (WebhookSettingsRoutes.handles(route)) {
+            return webhookSettings.handle(route, request);
+        }
         String allowed = ROUTES.get(route);
         if (allowed == null) {
             throw new DocpipeException(ErrorCode.NOT_FOUND, "no such resource");
@@ -151,6 +160,7 @@ public final class SubmitService {
         Format format = format(body);
         Priority priority = priority(body);
         Map<String, String> options = options(body);
+        String callbackUrl = callbackUrl(body);
         JobRegistry.Registration r;
         if (content != null) {
             byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
@@ -166,11 +176,11 @@ public final class SubmitService {
             BlobRef ref = keys.inline(DedupKey.sha256Hex(owner).substring(0, 16), sha256);
             blobs.put(ref, bytes, inlineContentType(format, filename), Map.of());
             r = intake.submit(new IntakeRequest(owner, Source.inline(bucket, ref.key()), filename, format, priority,
-                    options, "sha256:" + sha256, bytes.length, request.requestId()));
+                    options, "sha256:" + sha256, bytes.length, request.requestId()), null, true, callbackUrl);
         } else {
             String normalised = normaliseUrl(url);
             r = intake.submit(new IntakeRequest(owner, Source.url(normalised), filename, format, priority, options,
-                    "url:" + normalised, -1, request.requestId()));
+                    "url:" + normalised, -1, request.requestId()), null, true, callbackUrl);
         }
         ObjectNode view = JobView.of(r.job(), null);
         view.put("deduplicated", r.outcome() == JobRegistry.Outcome.DEDUPLICATED);
@@ -197,14 +207,20 @@ public final class SubmitService {
             throw new IllegalStateException("owner id unfit for an upload key");
         }
         Map<String, String> options = options(body);
+        String callbackUrl = callbackUrl(body);
         Instant now = clock.instant();
         JobId id = JobId.newId(now);
         String contentType = contentType(format, filename);
         BlobRef ref = new BlobRef(bucket, WorkKeys.UPLOADS + priority.wire() + "/" + owner + "/" + id.value() + "/"
                 + filename);
         // the options travel as signed object metadata: the PUT must send them unchanged
-        Map<String, String> metadata = options.isEmpty() ? Map.of()
-                : Map.of(UploadIntake.OPTIONS_METADATA, RenderOptions.toForm(options));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        if (!options.isEmpty()) {
+            metadata.put(UploadIntake.OPTIONS_METADATA, RenderOptions.toForm(options));
+        }
+        if (callbackUrl != null) {
+            metadata.put(UploadIntake.CALLBACK_METADATA, callbackUrl);
+        }
         URI url = blobs.presignPut(ref, UPLOAD_EXPIRY, contentType, metadata);
         ObjectNode out = JSON.createObjectNode();
         out.put("uploadUrl", url.toString());
@@ -314,6 +330,12 @@ public final class SubmitService {
             throw invalid(field + " must be a string", field);
         }
         return v.textValue();
+    }
+
+    /** The normalised callback URL, or null; its address is checked when an event is delivered. */
+    private static String callbackUrl(ObjectNode body) {
+        String url = text(body, "callbackUrl");
+        return url == null ? null : WebhookSettingsRoutes.checkCallbackUrl(url, "callbackUrl");
     }
 
     private static Format format(ObjectNode body) {
