@@ -1,6 +1,9 @@
 package dev.docpipe.function.webhook;
 
+import dev.docpipe.adapter.metrics.EmfMetrics;
+import dev.docpipe.adapter.s3.S3Blobs;
 import dev.docpipe.adapter.sqs.SqsWebhookQueue;
+import dev.docpipe.config.Config;
 import dev.docpipe.config.Components;
 import dev.docpipe.fetch.FetchException;
 import dev.docpipe.fetch.FetchPolicy;
@@ -64,19 +67,19 @@ public final class WebhookService {
         this.metrics = metrics;
     }
 
-    /** Production: public addresses only, the standard web ports, the policy's timeout per request. */
-    public static WebhookService from(Components c, WebhookQueue queue, WebhookPolicy policy) {
-        return from(c, queue, policy, fetchPolicy(PublicAddressPolicy.INSTANCE, HostResolver.system(),
-                FetchPolicy.WEB_PORTS, policy));
-    }
-
+    /** On {@code c}'s bucket, delivering under {@code fetch} (local mode: the pipeline's address policy). */
     public static WebhookService from(Components c, WebhookQueue queue, WebhookPolicy policy, FetchPolicy fetch) {
         return new WebhookService(new WebhookRecords(c.blobs(), c.config().bucket()), queue, new UrlFetcher(fetch),
                 policy, c.clock(), c.metrics());
     }
 
+    /** Lambda: the bucket and the webhook queue only (no job store: a delivery never reads or changes the job). */
     static WebhookService fromEnvironment() {
-        return from(Components.fromEnvironment(), SqsWebhookQueue.fromEnvironment(), WebhookPolicy.from(System.getenv()));
+        WebhookPolicy policy = WebhookPolicy.from(System.getenv());
+        return new WebhookService(new WebhookRecords(S3Blobs.fromEnvironment(), Config.fromEnv().bucket()),
+                SqsWebhookQueue.fromEnvironment(), new UrlFetcher(fetchPolicy(PublicAddressPolicy.INSTANCE,
+                        HostResolver.system(), FetchPolicy.WEB_PORTS, policy)), policy, Clock.systemUTC(),
+                EmfMetrics.toStdout());
     }
 
     /** The fetch policy of deliveries: {@code addresses} and {@code ports} as for URL jobs, no redirects, small answers. */
