@@ -13,8 +13,8 @@ import java.util.Locale;
  * The event posted when a job finishes:
  * <pre>{"id":"evt_…","type":"job.completed","jobId":"…","status":"completed","attempt":1,
  *  "occurredAt":"2026-12-05T09:00:00.123Z","result":{"pages":2,"bytes":1834}}</pre>
- * {@code error} ({@code code}, {@code message}) instead of {@code result} for {@code job.failed};
- * neither for {@code job.cancelled}.
+ * {@code error} ({@code code}, {@code message}) instead of {@code result} for {@code job.failed} and
+ * {@code job.cancelled} (code {@code cancelled}).
  *
  * <p>Everything in it is a function of the job as stored in its terminal state: the id of (job id,
  * attempt, status), {@code occurredAt} the job's {@code updatedAt}. So a repeated stage message that
@@ -44,7 +44,7 @@ public record WebhookEvent(String id, String type, JobId jobId, String owner, St
             r.put("pages", job.result().pages());
             r.put("bytes", job.result().bytes());
         }
-        if (job.status() == JobStatus.FAILED && job.error() != null) {
+        if (job.status() != JobStatus.COMPLETED && job.error() != null) {
             ObjectNode e = n.putObject("error");
             e.put("code", job.error().code().code());
             e.put("message", job.error().message());
