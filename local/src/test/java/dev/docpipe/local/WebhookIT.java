@@ -278,6 +278,58 @@ class WebhookIT {
         assertThat(received.stream().filter(r -> r.path().equals("/dup"))).hasSize(1);
     }
 
+    @Test
+    void aPresignedUpload_andAPlainUploadWithMetadata_carryTheirCallbackUrl() throws Exception {
+        ApiResponse upload = call("POST", "/uploads", "/uploads", Map.of(),
+                "{\"filename\":\"signed.html\",\"callbackUrl\":\"" + hooks("/presigned") + "\"}");
+        assertThat(upload.status()).as(upload.body()).isEqualTo(201);
+        JsonNode answer = JSON.readTree(upload.body());
+        assertThat(answer.path("headers").path("x-amz-meta-docpipe-callback-url").asText()).isEqualTo(hooks("/presigned"));
+        java.net.http.HttpRequest.Builder put = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(answer.path("uploadUrl").asText()))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("<p>signed upload " + UUID.randomUUID() + "</p>"));
+        answer.path("headers").fields().forEachRemaining(h -> put.header(h.getKey(), h.getValue().asText()));
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            assertThat(http.send(put.build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        }
+        JsonNode presigned = awaitOne("/presigned").json();
+        assertThat(presigned.path("type").asText()).isEqualTo("job.completed");
+        assertThat(presigned.path("jobId").asText()).isEqualTo(answer.path("jobId").asText());
+
+        try (software.amazon.awssdk.services.s3.S3Client s3 = pipeline.s3().newClient()) {
+            s3.putObject(b -> b.bucket(LocalPipeline.BUCKET).key("uploads/" + OWNER + "/plain.html")
+                            .metadata(Map.of("docpipe-callback-url", hooks("/plain"))),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString("<p>plain upload " + UUID.randomUUID() + "</p>"));
+        }
+        Received plain = awaitOne("/plain");
+        assertThat(plain.json().path("type").asText()).isEqualTo("job.completed");
+        assertThat(WebhookSignature.verify(plain.signature(), plain.body(), secret, Instant.now(), WebhookSignature.TOLERANCE))
+                .isTrue();
+    }
+
+    @Test
+    void aKeysDefaultCallbackUrl_receivesTheEventsOfJobsThatNameNone() throws Exception {
+        String owner = "webhook-default-tenant";
+        ApiResponse settings = call(owner, "PUT", "/webhook", "/webhook", Map.of(),
+                "{\"defaultCallbackUrl\":\"" + hooks("/default") + "\"}");
+        assertThat(settings.status()).as(settings.body()).isEqualTo(200);
+        assertThat(JSON.readTree(settings.body()).path("defaultCallbackUrl").asText()).isEqualTo(hooks("/default"));
+        String ownSecret = JSON.readTree(call(owner, "POST", "/webhook/secrets", "/webhook/secrets", Map.of(), null).body())
+                .path("secret").asText();
+        ApiResponse r = call(owner, "POST", "/jobs", "/jobs", Map.of(), "{\"content\":\"<p>default " + UUID.randomUUID()
+                + "</p>\",\"format\":\"html\"}");
+        assertThat(r.status()).isEqualTo(202);
+        Received event = awaitOne("/default");
+        assertThat(event.json().path("jobId").asText()).isEqualTo(JSON.readTree(r.body()).path("id").asText());
+        assertThat(WebhookSignature.verify(event.signature(), event.body(), ownSecret, Instant.now(),
+                WebhookSignature.TOLERANCE)).isTrue();
+        assertThat(WebhookSignature.verify(event.signature(), event.body(), secret, Instant.now(),
+                WebhookSignature.TOLERANCE)).as("another key's secret").isFalse();
+        // the settings never show a secret's value
+        String shown = call(owner, "GET", "/webhook", "/webhook", Map.of(), null).body();
+        assertThat(shown).doesNotContain(ownSecret).contains("\"secrets\":[{\"id\":\"sec_");
+    }
+
     // plumbing
 
     private String hooks(String path) {
@@ -295,7 +347,12 @@ class WebhookIT {
     }
 
     private ApiResponse call(String method, String route, String path, Map<String, String> params, String body) {
-        ApiRequest request = new ApiRequest(method, route, path, params, Map.of(), Map.of(), body, OWNER,
+        return call(OWNER, method, route, path, params, body);
+    }
+
+    private ApiResponse call(String owner, String method, String route, String path, Map<String, String> params,
+                             String body) {
+        ApiRequest request = new ApiRequest(method, route, path, params, Map.of(), Map.of(), body, owner,
                 UUID.randomUUID().toString());
         try {
             return route.startsWith("/jobs") && method.equals("GET") ? status.apply(request) : submit.handle(request);
