@@ -86,7 +86,9 @@ public final class SqsQueueSetup {
      */
     public static String createWebhookQueue(SqsClient sqs, QueueNames names, int maxReceiveCount, Duration visibility) {
         try {
-            String dlq = ensure(sqs, names.webhookDeadLetter(), Map.of());
+            // an attribute to set either way: setQueueAttributes on the existing queue (a restart) refuses an empty map
+            String dlq = ensure(sqs, names.webhookDeadLetter(),
+                    Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, seconds(visibility)));
             String redrive = "{\"deadLetterTargetArn\":\"" + arn(sqs, dlq) + "\",\"maxReceiveCount\":" + maxReceiveCount + "}";
             return ensure(sqs, names.webhook(), Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, seconds(visibility),
                     QueueAttributeName.REDRIVE_POLICY, redrive));
