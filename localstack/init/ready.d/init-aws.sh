@@ -78,6 +78,8 @@ queue "${PREFIX}render-low" 1080 345600 "${PREFIX}render-dlq" 5
 queue "${PREFIX}store-high" 360 345600 "${PREFIX}store-dlq" 5
 queue "${PREFIX}store-default" 360 345600 "${PREFIX}store-dlq" 5
 queue "${PREFIX}store-low" 360 345600 "${PREFIX}store-dlq" 5
+queue "${PREFIX}webhook-dlq" 360 1209600
+queue "${PREFIX}webhook" 360 345600 "${PREFIX}webhook-dlq" 5
 
 bucket "$BUCKET" uploads/ "${PREFIX}ingest"
 

@@ -537,6 +537,7 @@
     $('erase-job').hidden = true;
     hideEraseConfirm();
     $('timeline').tBodies[0].replaceChildren();
+    $('deliveries-block').hidden = true;
   }
 
   function renderDetail(job) {
@@ -593,6 +594,21 @@
     $('retry-job').hidden = !(job.status === 'failed' || job.status === 'cancelled');
     $('erase-job').hidden = job.status === 'erased';
     renderTimeline(job);
+    renderDeliveries(job);
+  }
+
+  // every attempt of each webhook event, as the API records them (text only: the URL is the caller's own)
+  function renderDeliveries(job) {
+    const deliveries = job.deliveries || [];
+    $('deliveries-block').hidden = deliveries.length === 0;
+    $('deliveries').tBodies[0].replaceChildren(...deliveries.map((d) => {
+      const next = d.nextAttemptAt ? ' (next attempt ' + formatTime(d.nextAttemptAt) + ')' : '';
+      const attempts = el('ol', {}, ...d.attempts.map((a) => el('li', { 'data-attempt': String(a.attempt) },
+        el('time', { datetime: a.at, text: formatTime(a.at) }), ' ' + a.outcome)));
+      return el('tr', { 'data-event': d.eventId },
+        el('th', { scope: 'row', text: d.type }), el('td', { class: 'mono', text: d.url }),
+        el('td', { 'data-field': 'delivery-status', text: d.status + next }), el('td', {}, attempts));
+    }));
   }
 
   function renderTimeline(job) {

@@ -96,7 +96,8 @@ class AwsTemplateToolsIT {
     }
 
     private static final Set<String> TEMPLATE_FUNCTIONS = Set.of("SubmitFunction", "StatusFunction", "IngestFunction",
-            "ParseFunction", "RenderFunction", "StoreFunction", "SweeperFunction", "DeadLetterFunction");
+            "ParseFunction", "RenderFunction", "StoreFunction", "SweeperFunction", "DeadLetterFunction",
+            "WebhookFunction");
 
     /** Function → the logical id of the version SAM publishes for it. */
     private static Map<String, String> versions(JsonNode template) {

@@ -43,7 +43,8 @@ class BrokenTemplateTest {
         assertThat(TemplateChecks.bucketWrites(unguarded.resolveDefaults())).containsExactly(
                 "inline/*: written by [arn:aws:iam::123456789012:role/SubmitFunctionRole] but the bucket policy lets"
                         + " anyone else put there",
-                "guarded prefixes [aliases/, pdf/, uploads/, work/] are not [aliases/, inline/, pdf/, uploads/, work/]");
+                "guarded prefixes [aliases/, pdf/, uploads/, webhooks/deliveries/, webhooks/jobs/, webhooks/keys/, work/] are not"
+                        + " [aliases/, inline/, pdf/, uploads/, webhooks/deliveries/, webhooks/jobs/, webhooks/keys/, work/]");
     }
 
     @Test
@@ -142,7 +143,7 @@ class BrokenTemplateTest {
                 "IngestFunction: Config rejects the environment: DOCPIPE_JOBS_TABLE is required but not set",
                 "IngestFunction: reads DOCPIPE_JOBS_TABLE but the template does not set it",
                 "IngestFunction: sets DOCPIPE_JOB_TABLE, which nothing reads");
-        assertThat(problems).hasSize(8 * 4);
+        assertThat(problems).hasSize(9 * 4);
     }
 
     @Test
@@ -150,14 +151,14 @@ class BrokenTemplateTest {
         Template t = fresh();
         Template.map(Template.map(Template.map(Template.map(t.tree.get("Globals")).get("Function")).get("Environment"))
                 .get("Variables")).remove("DOCPIPE_S3_PATH_STYLE");
-        assertThat(TemplateChecks.environment(t.resolveDefaults())).hasSize(8)
+        assertThat(TemplateChecks.environment(t.resolveDefaults())).hasSize(9)
                 .allMatch(p -> p.endsWith(": reads DOCPIPE_S3_PATH_STYLE but the template does not set it"));
     }
 
     @Test
     void aQueueNameTheCodeDoesNotUse_isCaught() throws IOException {
         Template t = edited("QueueName: !Sub 'docpipe-${StageName}-render-low'", "QueueName: !Sub 'docpipe-${StageName}-render-slow'");
-        assertThat(TemplateChecks.environment(t.resolveDefaults())).hasSize(8)
+        assertThat(TemplateChecks.environment(t.resolveDefaults())).hasSize(9)
                 .allMatch(p -> p.contains("the code uses queues") && p.contains("docpipe-dev-render-slow"));
     }
 
@@ -193,7 +194,7 @@ class BrokenTemplateTest {
     @Test
     void aStageTimeoutShorterThanTheRedelivery_isCaught() throws IOException {
         Template t = edited("DOCPIPE_STAGE_TIMEOUT_SECONDS: '1200'", "DOCPIPE_STAGE_TIMEOUT_SECONDS: '900'");
-        assertThat(TemplateChecks.timeouts(t.resolveDefaults())).hasSize(8).allMatch(p -> p.endsWith(
+        assertThat(TemplateChecks.timeouts(t.resolveDefaults())).hasSize(9).allMatch(p -> p.endsWith(
                 "DOCPIPE_STAGE_TIMEOUT_SECONDS 900 s is shorter than a stage queue's visibility timeout 1080 s:"
                         + " the sweeper would re-drive messages SQS is about to redeliver"));
     }

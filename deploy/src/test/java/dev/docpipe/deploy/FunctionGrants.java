@@ -40,7 +40,12 @@ final class FunctionGrants {
                                              String databaseSecretArn) {
         Map<String, Set<String>> grants = expected(bucket, tableArn, names, queueArn);
         if (databaseSecretArn != null) {
-            grants.values().forEach(g -> g.add(pair("secretsmanager:GetSecretValue", databaseSecretArn)));
+            // every function with a job store (the webhook function has none: WebhookService.fromEnvironment)
+            grants.forEach((fn, g) -> {
+                if (!fn.equals("WebhookFunction")) {
+                    g.add(pair("secretsmanager:GetSecretValue", databaseSecretArn));
+                }
+            });
         }
         return grants;
     }
@@ -63,6 +68,9 @@ final class FunctionGrants {
                 names.deadLetter(Stage.STORE))) {
             everyQueue.add(queueArn.apply(dlq));
         }
+        // JobTransitions → WebhookOutbox: every function that can finish a job queues its webhook event
+        List<String> webhook = List.of(queueArn.apply(names.webhook()));
+        String callbacks = objects + "webhooks/jobs/*";                        // Intake: a job's callback URL
 
         return Map.of(
                 "SubmitFunction", new Grants()
@@ -70,6 +78,10 @@ final class FunctionGrants {
                         .allow(List.of("s3:PutObject"), objects + "uploads/*")         // SubmitService: pre-signed upload PUT
                         .allow(List.of("s3:GetObject"), objects + "pdf/*")              // SubmitService: a completed job's download URL
                         .allow(SEND, parse)                                            // Intake, retry → parse
+                        .allow(List.of("s3:PutObject"), callbacks)
+                        .allow(List.of("s3:GetObject", "s3:PutObject"), objects + "webhooks/keys/*") // WebhookSettingsRoutes
+                        .allow(List.of("s3:ListBucket"), bucketArn)                    // a key without settings is a 404
+                        .allow(SEND, webhook)                                          // cancel → job.cancelled
                         .dynamo(ITEM_CREATE, tableArn)                                 // register, cancel, retry
                         // JobEraser: the source, work/<id>/, the PDF, aliases/by-job/<id>/ and what they name
                         .allow(List.of("s3:DeleteObject"), objects + "inline/*")
@@ -84,6 +96,7 @@ final class FunctionGrants {
                         .allow(List.of("s3:GetObject"), objects + "pdf/*")             // pre-signed download
                         .allow(List.of("s3:GetObject"), objects + "aliases/*")         // StatusService.alias
                         .allow(List.of("s3:GetObject"), objects + "health/*")          // health: HeadObject
+                        .allow(List.of("s3:GetObject"), objects + "webhooks/deliveries/*") // GET /jobs/{id}: deliveries
                         .allow(List.of("s3:ListBucket"), bucketArn)                    // a missing key answers 404, not 403
                         .allow(List.of("sqs:GetQueueUrl", "sqs:GetQueueAttributes"), everyQueue) // SqsQueueMonitor
                         .dynamo(ITEM_READ, tableArn)                                   // GET /jobs/{id}, health
@@ -92,8 +105,10 @@ final class FunctionGrants {
                 "IngestFunction", new Grants()
                         .allow(List.of("s3:GetObject"), objects + "uploads/*")         // UploadIntake: HeadObject
                         .allow(List.of("s3:PutObject"), objects + "aliases/*")         // UploadIntake: alias of a pre-allocated id
+                        .allow(List.of("s3:PutObject"), callbacks)                     // x-amz-meta-docpipe-callback-url
                         .allow(List.of("s3:ListBucket"), bucketArn)
                         .allow(SEND, parse)
+                        .allow(SEND, webhook)                                          // Intake: fails at once (too large)
                         .dynamo(ITEM_CREATE, tableArn)
                         .set(),
                 "ParseFunction", new Grants()
@@ -105,6 +120,7 @@ final class FunctionGrants {
                         .allow(List.of("s3:ListBucket"), bucketArn)
                         .allow(SEND, render)                                           // StageRunner: next stage
                         .allow(SEND, store)                                            // StageRunner: a job already past render
+                        .allow(SEND, webhook)                                          // StageRunner: a permanent failure
                         .dynamo(ITEM_UPDATE, tableArn)
                         .set(),
                 "RenderFunction", new Grants()
@@ -113,6 +129,7 @@ final class FunctionGrants {
                         .allow(List.of("s3:DeleteObject"), objects + "pdf/*")
                         .allow(List.of("s3:ListBucket"), bucketArn)
                         .allow(SEND, store)
+                        .allow(SEND, webhook)
                         .dynamo(ITEM_UPDATE, tableArn)
                         .set(),
                 "StoreFunction", new Grants()
@@ -120,6 +137,7 @@ final class FunctionGrants {
                         .allow(List.of("s3:GetObject", "s3:PutObject"), objects + "pdf/*")
                         .allow(List.of("s3:DeleteObject"), objects + "pdf/*")          // StageRunner: output of an erased job
                         .allow(List.of("s3:ListBucket"), bucketArn)
+                        .allow(SEND, webhook)                                          // job.completed
                         .dynamo(ITEM_UPDATE, tableArn)
                         .set(),
                 "SweeperFunction", new Grants()
@@ -127,11 +145,21 @@ final class FunctionGrants {
                         .allow(List.of("s3:GetObject"), objects + "uploads/*")
                         .allow(List.of("s3:PutObject"), objects + "aliases/*")
                         .allow(SEND, allStages)                                        // Sweeper: re-drive any stage
+                        .allow(List.of("s3:PutObject"), callbacks)                     // UploadIntake.scan → Intake
+                        .allow(SEND, webhook)                                          // Sweeper: fail after re-drives
                         .dynamo(ITEM_CREATE, tableArn)
                         .dynamo(List.of("dynamodb:Query"), tableArn == null ? null : tableArn + "/index/activeByUpdate")
                         .set(),
                 "DeadLetterFunction", new Grants()
+                        .allow(SEND, webhook)                                          // job.failed
                         .dynamo(ITEM_UPDATE, tableArn)                                 // DeadLetters: fail the job
+                        .set(),
+                "WebhookFunction", new Grants()
+                        .allow(List.of("s3:GetObject"), List.of(callbacks, objects + "webhooks/keys/*",
+                                objects + "webhooks/deliveries/*"))                    // WebhookRecords
+                        .allow(List.of("s3:PutObject"), objects + "webhooks/deliveries/*")
+                        .allow(List.of("s3:ListBucket"), bucketArn)
+                        .allow(SEND, webhook)                                          // WebhookService: the next attempt
                         .set());
     }
 

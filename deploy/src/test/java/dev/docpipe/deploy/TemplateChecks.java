@@ -7,6 +7,7 @@ import dev.docpipe.adapter.sqs.SqsStageQueues;
 import dev.docpipe.config.Config;
 import dev.docpipe.config.ConfigException;
 import dev.docpipe.config.QueueNames;
+import dev.docpipe.webhook.WebhookPolicy;
 
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -128,6 +129,9 @@ final class TemplateChecks {
         for (String fn : t.functions()) {
             Map<String, String> env = t.environment(fn);
             Set<String> read = new TreeSet<>(ADAPTER_VARIABLES);
+            if (fn.equals("WebhookFunction")) {
+                read.addAll(variablesWebhookPolicyReads(env));
+            }
             try {
                 read.addAll(variablesConfigReads(env));
             } catch (ConfigException e) {
@@ -168,6 +172,8 @@ final class TemplateChecks {
             expected.add(pair.queue());
             expected.add(pair.deadLetter());
         }
+        expected.add(names.webhook());
+        expected.add(names.webhookDeadLetter());
         Set<String> declared = new TreeSet<>();
         for (String q : t.template.ofType("AWS::SQS::Queue")) {
             declared.add(t.name(q));
@@ -179,8 +185,22 @@ final class TemplateChecks {
         return problems;
     }
 
+    /**
+     * The delivery settings the webhook function reads ({@link WebhookPolicy#from}), but for the secret
+     * overlap, which only the submit function's secret rotation uses (at its default there).
+     */
+    static Set<String> variablesWebhookPolicyReads(Map<String, String> env) {
+        Set<String> read = recording(env, WebhookPolicy::from);
+        read.remove("DOCPIPE_WEBHOOK_SECRET_OVERLAP_HOURS");
+        return read;
+    }
+
     /** Runs {@link Config#from} on {@code env}, recording every name it looks up. */
     static Set<String> variablesConfigReads(Map<String, String> env) {
+        return recording(env, Config::from);
+    }
+
+    private static Set<String> recording(Map<String, String> env, java.util.function.Consumer<Map<String, String>> reader) {
         Set<String> read = new LinkedHashSet<>();
         Map<String, String> recording = new AbstractMap<>() {
             @Override
@@ -194,7 +214,7 @@ final class TemplateChecks {
                 return env.entrySet();
             }
         };
-        Config.from(recording);
+        reader.accept(recording);
         return read;
     }
 
@@ -244,7 +264,9 @@ final class TemplateChecks {
                 problems.add(id + ": no server-side encryption");
             }
             List<String> fns = consumers.getOrDefault(name, List.of());
-            if (fns.isEmpty()) {
+            // the webhook DLQ holds what the webhook function itself failed on, for an operator's redrive:
+            // a consumer would drop exactly what it is there to keep
+            if (fns.isEmpty() && !name.endsWith("-webhook-dlq")) {
                 problems.add(id + ": no function consumes it");
             }
             int visibility = p.containsKey("VisibilityTimeout") ? Integer.parseInt(String.valueOf(p.get("VisibilityTimeout"))) : 30;
@@ -356,7 +378,8 @@ final class TemplateChecks {
     }
 
     /** The prefixes whose writes the bucket policy keeps to the functions that write them. */
-    static final Set<String> GUARDED_PREFIXES = Set.of("uploads/", "inline/", "work/", "pdf/", "aliases/");
+    static final Set<String> GUARDED_PREFIXES = Set.of("uploads/", "inline/", "work/", "pdf/", "aliases/",
+            "webhooks/jobs/", "webhooks/keys/", "webhooks/deliveries/");
 
     /**
      * The bucket policy's {@code s3:PutObject} denials equal the function grant table: for each prefix a

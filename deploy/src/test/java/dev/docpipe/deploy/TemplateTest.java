@@ -2,6 +2,8 @@ package dev.docpipe.deploy;
 
 import dev.docpipe.adapter.sqs.SqsStageQueues;
 import dev.docpipe.config.FunctionTimeouts;
+import dev.docpipe.function.webhook.WebhookHandler;
+import dev.docpipe.webhook.WebhookPolicy;
 import dev.docpipe.job.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,10 +86,36 @@ class TemplateTest {
     }
 
     @Test
+    void webhooksAreDeliveredFromTheirOwnQueue_withADeadLetterQueue_andTheTimeoutLocalModeUses() {
+        Template.Resolved t = TEMPLATE.resolveDefaults();
+        Map<String, Object> queue = t.properties("WebhookQueue");
+        assertThat(queue.get("QueueName")).isEqualTo("docpipe-dev-webhook");
+        Map<String, Object> redrive = Template.map(queue.get("RedrivePolicy"));
+        assertThat(TemplateChecks.nameOfArn(String.valueOf(redrive.get("deadLetterTargetArn"))))
+                .isEqualTo("docpipe-dev-webhook-dlq");
+        assertThat(t.properties("WebhookDeadLetterQueue").get("QueueName")).isEqualTo("docpipe-dev-webhook-dlq");
+        assertThat((long) t.timeout("WebhookFunction")).isEqualTo(WebhookHandler.TIMEOUT.toSeconds());
+        assertThat(Long.parseLong(String.valueOf(queue.get("VisibilityTimeout"))))
+                .isEqualTo(FunctionTimeouts.visibilityOf(WebhookHandler.TIMEOUT).toSeconds());
+        Map<String, Map<String, Object>> events = t.events("WebhookFunction", "SQS");
+        assertThat(events).hasSize(1);
+        Map<String, Object> event = events.values().iterator().next();
+        assertThat(TemplateChecks.nameOfArn(String.valueOf(event.get("Queue")))).isEqualTo("docpipe-dev-webhook");
+        // the delivery schedule the template sets is the documented one: at least 24 h of retries
+        WebhookPolicy policy = WebhookPolicy.from(t.environment("WebhookFunction"));
+        assertThat(policy).isEqualTo(WebhookPolicy.DEFAULT);
+        java.time.Duration leastTotal = java.time.Duration.ZERO;
+        for (int attempt = 1; attempt < policy.maxAttempts(); attempt++) {
+            leastTotal = leastTotal.plus(policy.nominalDelayAfter(attempt).multipliedBy(8).dividedBy(10));
+        }
+        assertThat(leastTotal).isGreaterThanOrEqualTo(java.time.Duration.ofHours(24));
+    }
+
+    @Test
     void declaresOneFunctionPerModule() {
         Template.Resolved t = TEMPLATE.resolveDefaults();
         assertThat(t.functions()).containsExactlyInAnyOrder("SubmitFunction", "StatusFunction", "IngestFunction",
-                "ParseFunction", "RenderFunction", "StoreFunction", "SweeperFunction", "DeadLetterFunction");
+                "ParseFunction", "RenderFunction", "StoreFunction", "SweeperFunction", "DeadLetterFunction", "WebhookFunction");
         for (String fn : t.functions()) {
             Map<String, Object> f = t.function(fn);
             assertThat(f.get("Runtime")).as(fn).isEqualTo("java21");

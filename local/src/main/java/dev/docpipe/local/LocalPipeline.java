@@ -14,7 +14,13 @@ import dev.docpipe.config.Components;
 import dev.docpipe.config.Config;
 import dev.docpipe.config.FunctionTimeouts;
 import dev.docpipe.config.QueueNames;
+import dev.docpipe.adapter.sqs.SqsWebhookQueue;
+import dev.docpipe.fetch.HostResolver;
+import dev.docpipe.fetch.PublicAddressPolicy;
 import dev.docpipe.function.deadletter.DeadLetterHandler;
+import dev.docpipe.function.webhook.WebhookHandler;
+import dev.docpipe.function.webhook.WebhookService;
+import dev.docpipe.webhook.WebhookPolicy;
 import dev.docpipe.function.ingest.IngestHandler;
 import dev.docpipe.function.parse.ParseHandler;
 import dev.docpipe.function.render.RenderHandler;
@@ -50,8 +56,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.docpipe.function.parse.ParseService;
 import dev.docpipe.function.parse.convert.DocumentConverter;
-import dev.docpipe.function.parse.fetch.FetchPolicy;
-import dev.docpipe.function.parse.fetch.UrlFetcher;
+import dev.docpipe.fetch.FetchPolicy;
+import dev.docpipe.fetch.UrlFetcher;
 import dev.docpipe.port.Blobs;
 import dev.docpipe.port.StageQueues;
 
@@ -102,7 +108,8 @@ public final class LocalPipeline implements AutoCloseable {
 
     /**
      * Hooks for tests that inject faults: each adapter or handler is passed through its decorator.
-     * {@code fetchPolicy} null means the production policy (public internet only).
+     * {@code fetchPolicy} null means the production policy (public internet only), for URL jobs and webhook
+     * deliveries alike (deliveries keep their own timeout and follow no redirect).
      */
     public record Hooks(UnaryOperator<StageQueues> queues, UnaryOperator<Blobs> blobs,
                         BiFunction<String, RequestHandler<SQSEvent, SQSBatchResponse>, RequestHandler<SQSEvent, SQSBatchResponse>> handlers,
@@ -252,10 +259,14 @@ public final class LocalPipeline implements AutoCloseable {
         Config config = Config.from(env);
         S3Client s3Client = track(s3.newClient());
         Hooks hooks = o.hooks();
-        components = new Components(config, clock, store, fastPath,
-                hooks.blobs().apply(new S3Blobs(s3Client, track(s3.newPresigner()))),
+        Blobs blobs = hooks.blobs().apply(new S3Blobs(s3Client, track(s3.newPresigner())));
+        String webhookUrl = SqsQueueSetup.createWebhookQueue(sqsClient, names, o.maxReceiveCount(),
+                FunctionTimeouts.visibilityOf(WebhookHandler.TIMEOUT));
+        SqsWebhookQueue webhookQueue = new SqsWebhookQueue(sqsClient, names);
+        components = new Components(config, clock, store, fastPath, blobs,
                 hooks.queues().apply(new SqsStageQueues(sqsClient, names,
-                        SqsStageQueues.groupByOwner(env.get(SqsStageQueues.GROUPING_VARIABLE)))), metrics);
+                        SqsStageQueues.groupByOwner(env.get(SqsStageQueues.GROUPING_VARIABLE)))), metrics,
+                Components.webhooks(blobs, config, webhookQueue));
 
         UploadIntake uploads = new UploadIntake(components.blobs(), components.intake(), BUCKET);
         WorkKeys keys = new WorkKeys(BUCKET);
@@ -277,6 +288,13 @@ public final class LocalPipeline implements AutoCloseable {
         }
         function("deadletter", hooks, new DeadLetterHandler(components.deadLetters()), 1, t.deadLetter(),
                 deadLetterQueues.toArray(String[]::new));
+        WebhookPolicy webhookPolicy = WebhookPolicy.from(env);
+        FetchPolicy deliveries = hooks.fetchPolicy() == null
+                ? WebhookService.fetchPolicy(PublicAddressPolicy.INSTANCE, HostResolver.system(), FetchPolicy.WEB_PORTS, webhookPolicy)
+                : WebhookService.fetchPolicy(hooks.fetchPolicy().addresses(), hooks.fetchPolicy().resolver(),
+                        hooks.fetchPolicy().allowedPorts(), webhookPolicy);
+        function("webhook", hooks, new WebhookHandler(WebhookService.from(components, webhookQueue, webhookPolicy,
+                deliveries)), STAGE_WORKERS, WebhookHandler.TIMEOUT, webhookUrl);
         functions.keySet().forEach(this::startFunction);
 
         sweeper = new SweeperService(components.sweeper(), uploads, clock, config.queuedTimeout(), 500);
@@ -381,7 +399,10 @@ public final class LocalPipeline implements AutoCloseable {
         return handlers.get(name);
     }
 
-    /** Starts polling for a function ({@code ingest}, {@code parse}, {@code render}, {@code store}, {@code deadletter}). */
+    /**
+     * Starts polling for a function ({@code ingest}, {@code parse}, {@code render}, {@code store},
+     * {@code deadletter}, {@code webhook}).
+     */
     public synchronized void startFunction(String name) {
         if (!running.containsKey(name)) {
             running.put(name, functions.get(name).get().start());

@@ -2,9 +2,9 @@ package dev.docpipe.local;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.docpipe.config.Config;
-import dev.docpipe.function.parse.fetch.FetchPolicy;
-import dev.docpipe.function.parse.fetch.HostResolver;
-import dev.docpipe.function.parse.fetch.PublicAddressPolicy;
+import dev.docpipe.fetch.FetchPolicy;
+import dev.docpipe.fetch.HostResolver;
+import dev.docpipe.fetch.PublicAddressPolicy;
 import dev.docpipe.job.ErrorCode;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobId;

@@ -7,6 +7,7 @@ import dev.docpipe.adapter.postgres.PostgresJobStore;
 import dev.docpipe.adapter.redis.RedisFastPath;
 import dev.docpipe.adapter.s3.S3Blobs;
 import dev.docpipe.adapter.sqs.SqsStageQueues;
+import dev.docpipe.adapter.sqs.SqsWebhookQueue;
 import dev.docpipe.pipeline.DeadLetters;
 import dev.docpipe.pipeline.Intake;
 import dev.docpipe.pipeline.JobEraser;
@@ -19,6 +20,10 @@ import dev.docpipe.port.FastPath;
 import dev.docpipe.port.JobStore;
 import dev.docpipe.port.Metrics;
 import dev.docpipe.port.StageQueues;
+import dev.docpipe.port.WebhookQueue;
+import dev.docpipe.port.Webhooks;
+import dev.docpipe.webhook.WebhookOutbox;
+import dev.docpipe.webhook.WebhookRecords;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -30,13 +35,25 @@ import java.time.Duration;
  *
  * @param metrics where the services record metrics: CloudWatch EMF on stdout in Lambda, flushed by each
  *                handler at the end of its invocation; local mode's Prometheus registry
+ * @param webhooks where jobs' callback URLs are recorded and their outcome events queued
  */
 public record Components(Config config, Clock clock, JobStore store, FastPath fastPath, Blobs blobs,
-                         StageQueues queues, Metrics metrics) {
+                         StageQueues queues, Metrics metrics, Webhooks webhooks) {
 
     /** Components that record no metrics. */
     public Components(Config config, Clock clock, JobStore store, FastPath fastPath, Blobs blobs, StageQueues queues) {
         this(config, clock, store, fastPath, blobs, queues, Metrics.none());
+    }
+
+    /** Components that queue no webhook events. */
+    public Components(Config config, Clock clock, JobStore store, FastPath fastPath, Blobs blobs, StageQueues queues,
+                      Metrics metrics) {
+        this(config, clock, store, fastPath, blobs, queues, metrics, Webhooks.none());
+    }
+
+    /** Webhooks on this bucket ({@link WebhookRecords}) and {@code queue}. */
+    public static Webhooks webhooks(Blobs blobs, Config config, WebhookQueue queue) {
+        return new WebhookOutbox(new WebhookRecords(blobs, config.bucket()), queue);
     }
 
     private static Components fromEnv;
@@ -47,8 +64,10 @@ public record Components(Config config, Clock clock, JobStore store, FastPath fa
             Config config = Config.fromEnv();
             Clock clock = Clock.systemUTC();
             Metrics metrics = EmfMetrics.toStdout();
+            Blobs blobs = S3Blobs.fromEnvironment();
             fromEnv = new Components(config, clock, jobStore(config, clock), fastPath(config, metrics),
-                    S3Blobs.fromEnvironment(), SqsStageQueues.fromEnvironment(), metrics);
+                    blobs, SqsStageQueues.fromEnvironment(), metrics,
+                    webhooks(blobs, config, SqsWebhookQueue.fromEnvironment()));
         }
         return fromEnv;
     }
@@ -77,11 +96,11 @@ public record Components(Config config, Clock clock, JobStore store, FastPath fa
 
     /** The same components recording into {@code other}. */
     public Components withMetrics(Metrics other) {
-        return new Components(config, clock, store, fastPath, blobs, queues, other);
+        return new Components(config, clock, store, fastPath, blobs, queues, other, webhooks);
     }
 
     public JobTransitions transitions() {
-        return new JobTransitions(store, fastPath, config.statusCacheTtl(), metrics);
+        return new JobTransitions(store, fastPath, config.statusCacheTtl(), metrics, webhooks);
     }
 
     public JobRegistry registry() {

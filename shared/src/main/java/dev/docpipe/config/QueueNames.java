@@ -30,6 +30,16 @@ public record QueueNames(String prefix) {
         return prefix + stage.wire() + "-dlq";
     }
 
+    /** Webhook deliveries (consumed by the webhook function; not in {@link #all()}: its DLQ has no consumer). */
+    public String webhook() {
+        return prefix + "webhook";
+    }
+
+    /** Where webhook messages land after repeated failures of the webhook function itself (not of a receiver). */
+    public String webhookDeadLetter() {
+        return prefix + "webhook-dlq";
+    }
+
     /** The stage's queues, highest priority first: the order a poller drains them in. */
     public List<String> byPriority(Stage stage) {
         List<String> names = new ArrayList<>();

@@ -86,6 +86,16 @@ public final class Intake {
      *                        its job is logged at debug level only
      */
     public JobRegistry.Registration submit(IntakeRequest request, JobId candidateId, boolean restartFinished) {
+        return submit(request, candidateId, restartFinished, null);
+    }
+
+    /**
+     * @param callbackUrl where the job's outcome is posted (a webhook), or null. Recorded for a job this
+     *                    request creates or restarts, before its first stage message; a duplicate of a
+     *                    live or completed job keeps the callback that job was created with.
+     */
+    public JobRegistry.Registration submit(IntakeRequest request, JobId candidateId, boolean restartFinished,
+                                           String callbackUrl) {
         Instant now = clock.instant();
         // the API and the CLI refuse invalid options before anything starts; an upload's metadata can
         // only be refused here, as a job that fails at once and shows why
@@ -118,6 +128,9 @@ public final class Intake {
             return registration;
         }
         Job job = registration.job();
+        if (callbackUrl != null) {
+            transitions.webhooks().subscribe(job, callbackUrl);
+        }
         if (refused != null) {
             return new JobRegistry.Registration(failNow(job, new JobError(refused.code(), refused.getMessage()), now),
                     registration.outcome());

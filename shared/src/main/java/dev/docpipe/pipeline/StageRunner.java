@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  * Turns at-least-once delivery into exactly-once effects for one stage message:
  *
  * <ol>
- *   <li>a message for a missing, finished, cancelled or other-attempt job is acknowledged and dropped;</li>
+ *   <li>a message for a missing, finished, cancelled or other-attempt job is acknowledged and dropped (for
+ *       a job finished in the message's attempt, after queueing its webhook event again: the same event);</li>
  *   <li>a message whose stage the job has already passed re-sends the next stage's message (the
  *       send may have been lost after the state write) and is acknowledged;</li>
  *   <li>a message for a stage another run is still working on (its {@link StageLease} is live) is
@@ -108,6 +109,9 @@ public final class StageRunner {
         }
         Job job = found.get();
         LogFields.put(LogFields.OWNER, job.owner());
+        if (job.attempt() == message.attempt() && job.status().isTerminal()) {
+            transitions.outcome(job);
+        }
         if (job.attempt() != message.attempt() || job.status().isTerminal()) {
             LOG.info("job {} is {} at attempt {}: dropping {} message of attempt {}", job.id(), job.status().wire(),
                     job.attempt(), message.stage().wire(), message.attempt());

@@ -43,6 +43,11 @@ public final class UploadIntake {
     public static final String ALIASES = "aliases/";
     /** The metadata key holding render options as a URL-encoded form ({@link RenderOptions#toForm}). */
     public static final String OPTIONS_METADATA = "options";
+    /**
+     * The metadata key holding the job's webhook callback URL ({@code x-amz-meta-docpipe-callback-url});
+     * checked, like every callback URL, when an event is delivered.
+     */
+    public static final String CALLBACK_METADATA = "docpipe-callback-url";
 
     private final Blobs blobs;
     private final Intake intake;
@@ -111,7 +116,7 @@ public final class UploadIntake {
         JobRegistry.Registration r = intake.submit(new IntakeRequest(owner, Source.s3(bucket, key), filename, format,
                 priority, RenderOptions.fromForm(meta.get(OPTIONS_METADATA)), "etag:" + object.etag(), object.size(),
                 traceId), preallocated.orElse(null),
-                restartFinished);
+                restartFinished, nonBlank(meta.get(CALLBACK_METADATA)).map(String::strip).orElse(null));
         boolean aliased = preallocated.isPresent() && r.outcome() != JobRegistry.Outcome.CREATED
                 && !r.job().id().equals(preallocated.get());
         if (aliased) {

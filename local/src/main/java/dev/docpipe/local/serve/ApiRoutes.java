@@ -42,6 +42,8 @@ public final class ApiRoutes {
             new Route("/jobs/{id}/retry", Map.of("POST", Function.SUBMIT), true),
             new Route("/jobs/{id}/erase", Map.of("POST", Function.SUBMIT), true),
             new Route("/uploads", Map.of("POST", Function.SUBMIT), true),
+            new Route("/webhook", Map.of("GET", Function.SUBMIT, "PUT", Function.SUBMIT), true),
+            new Route("/webhook/secrets", Map.of("POST", Function.SUBMIT), true),
             new Route("/stats", Map.of("GET", Function.STATUS), true),
             new Route("/health", Map.of("GET", Function.STATUS), false),
             new Route("/", Map.of("GET", Function.STATUS), false),

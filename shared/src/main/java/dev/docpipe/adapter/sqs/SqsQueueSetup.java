@@ -78,6 +78,25 @@ public final class SqsQueueSetup {
         }
     }
 
+    /**
+     * Creates the webhook queue and its dead-letter queue (which nothing consumes: a message there is one
+     * docpipe itself failed to handle {@code maxReceiveCount} times, kept for an operator's redrive).
+     *
+     * @return the webhook queue's URL
+     */
+    public static String createWebhookQueue(SqsClient sqs, QueueNames names, int maxReceiveCount, Duration visibility) {
+        try {
+            // an attribute to set either way: setQueueAttributes on the existing queue (a restart) refuses an empty map
+            String dlq = ensure(sqs, names.webhookDeadLetter(),
+                    Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, seconds(visibility)));
+            String redrive = "{\"deadLetterTargetArn\":\"" + arn(sqs, dlq) + "\",\"maxReceiveCount\":" + maxReceiveCount + "}";
+            return ensure(sqs, names.webhook(), Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, seconds(visibility),
+                    QueueAttributeName.REDRIVE_POLICY, redrive));
+        } catch (SdkException e) {
+            throw SqsStageQueues.unavailable(e);
+        }
+    }
+
     private static String seconds(Duration d) {
         return Long.toString(d.toSeconds());
     }

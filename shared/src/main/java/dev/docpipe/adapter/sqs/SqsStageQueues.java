@@ -192,7 +192,7 @@ public final class SqsStageQueues implements StageQueues {
         return new DocpipeException(ErrorCode.STORE_UNAVAILABLE, "queue unavailable", null, cause);
     }
 
-    private static final class ClientHolder {
+    static final class ClientHolder {
         static final SqsClient CLIENT = SqsClient.builder()
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();

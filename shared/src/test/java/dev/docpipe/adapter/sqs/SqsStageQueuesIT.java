@@ -93,6 +93,21 @@ class SqsStageQueuesIT {
     }
 
     @Test
+    void createWebhookQueue_isIdempotent_withARedrivePolicyToItsDeadLetterQueue_andKeepsMessages() {
+        QueueNames names = freshNames();
+        String first = SqsQueueSetup.createWebhookQueue(sqs, names, 5, Duration.ofSeconds(360));
+        new SqsWebhookQueue(sqs, names).send("{}", Duration.ZERO);
+
+        // a restart on the same data: both queues exist already
+        String second = SqsQueueSetup.createWebhookQueue(sqs, names, 5, Duration.ofSeconds(360));
+
+        assertThat(second).isEqualTo(first);
+        assertThat(attributes(second).get(QueueAttributeName.VISIBILITY_TIMEOUT)).isEqualTo("360");
+        assertThat(attributes(second).get(QueueAttributeName.REDRIVE_POLICY)).contains(names.webhookDeadLetter());
+        assertThat(SqsQueueSetup.depth(sqs, names.webhook()).visible()).isEqualTo(1);
+    }
+
+    @Test
     void createAll_isIdempotentAndKeepsMessages() {
         QueueNames names = freshNames();
         Map<String, String> first = SqsQueueSetup.createAll(sqs, names, 3, FunctionTimeouts.uniform(Duration.ofSeconds(5)));

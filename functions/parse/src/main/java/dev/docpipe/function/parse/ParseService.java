@@ -2,8 +2,8 @@ package dev.docpipe.function.parse;
 
 import dev.docpipe.function.parse.convert.DocumentConverter;
 import dev.docpipe.function.parse.convert.ParsedDocument;
-import dev.docpipe.function.parse.fetch.FetchedDocument;
-import dev.docpipe.function.parse.fetch.UrlFetcher;
+import dev.docpipe.fetch.FetchedDocument;
+import dev.docpipe.fetch.UrlFetcher;
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.ErrorCode;
 import dev.docpipe.job.Job;

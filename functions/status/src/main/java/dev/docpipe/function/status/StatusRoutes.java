@@ -20,6 +20,7 @@ import dev.docpipe.pipeline.WorkKeys;
 import dev.docpipe.port.JobQuery;
 import dev.docpipe.port.Page;
 import dev.docpipe.port.QueueMonitor.QueueLoad;
+import dev.docpipe.webhook.WebhookRecords;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -89,6 +90,8 @@ public final class StatusRoutes implements Function<ApiRequest, ApiResponse> {
         if (answer.deduplicated()) {
             body.put("deduplicated", true);
         }
+        ArrayNode deliveries = body.putArray("deliveries");
+        answer.deliveries().forEach(d -> deliveries.add(WebhookRecords.view(d)));
         return ApiResponse.json(200, body.toString());
     }
 

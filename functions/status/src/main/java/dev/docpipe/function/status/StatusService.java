@@ -16,6 +16,8 @@ import dev.docpipe.port.JobQuery;
 import dev.docpipe.port.JobStore;
 import dev.docpipe.port.Page;
 import dev.docpipe.port.QueueMonitor;
+import dev.docpipe.webhook.Delivery;
+import dev.docpipe.webhook.WebhookRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +58,7 @@ public final class StatusService {
     private final String bucket;
     private final Duration cacheTtl;
     private final DownloadUrls downloads;
+    private final WebhookRecords webhooks;
 
     public StatusService(Components components, QueueMonitor queues) {
         this.store = components.store();
@@ -66,10 +69,14 @@ public final class StatusService {
         this.bucket = components.config().bucket();
         this.cacheTtl = components.config().statusCacheTtl();
         this.downloads = new DownloadUrls(blobs, bucket);
+        this.webhooks = new WebhookRecords(blobs, bucket);
     }
 
-    /** A job as the API shows it: the job, its download URL (completed jobs) and whether the id was an alias. */
-    public record JobAnswer(Job job, URI downloadUrl, boolean deduplicated) {
+    /**
+     * A job as the API shows it: the job, its download URL (completed jobs), whether the id was an alias, and
+     * its webhook deliveries (finished jobs only: an event exists once the job has finished).
+     */
+    public record JobAnswer(Job job, URI downloadUrl, boolean deduplicated, List<Delivery> deliveries) {
     }
 
     /** The caller's job {@code rawId}, or {@link ErrorCode#NOT_FOUND}. */
@@ -88,7 +95,8 @@ public final class StatusService {
             }
         }
         Job found = job.filter(j -> j.owner().equals(owner)).orElseThrow(StatusService::notFound);
-        return new JobAnswer(found, downloads.of(found), alias);
+        List<Delivery> deliveries = found.status().isTerminal() ? webhooks.deliveries(found.id()) : List.of();
+        return new JobAnswer(found, downloads.of(found), alias, deliveries);
     }
 
     /** The caller's history, newest first; no download URLs (a page stays one store query). */

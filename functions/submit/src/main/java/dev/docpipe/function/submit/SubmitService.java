@@ -40,6 +40,8 @@ import dev.docpipe.port.BlobRef;
 import dev.docpipe.port.Blobs;
 import dev.docpipe.port.StageMessage;
 import dev.docpipe.port.StageQueues;
+import dev.docpipe.webhook.WebhookPolicy;
+import dev.docpipe.webhook.WebhookRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,9 +89,10 @@ public final class SubmitService {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final Set<String> JOB_FIELDS = Set.of("content", "url", "filename", "format", "priority", "options");
+    private static final Set<String> JOB_FIELDS = Set.of("content", "url", "filename", "format", "priority", "options",
+            "callbackUrl");
     private static final Set<String> FORM_FIELDS = Set.of("file", "format", "priority", "options", "callbackUrl");
-    private static final Set<String> UPLOAD_FIELDS = Set.of("filename", "format", "priority", "options");
+    private static final Set<String> UPLOAD_FIELDS = Set.of("filename", "format", "priority", "options", "callbackUrl");
     /** Routes (API Gateway resource templates) and the one method each accepts here. */
     private static final Map<String, String> ROUTES = Map.of(
             "/jobs", "POST", "/uploads", "POST", "/jobs/{id}", "DELETE", "/jobs/{id}/retry", "POST",
@@ -109,6 +112,7 @@ public final class SubmitService {
     private final Duration retention;
     private final JobEraser eraser;
     private final DownloadUrls downloads;
+    private final WebhookSettingsRoutes webhookSettings;
 
     public SubmitService(Intake intake, JobTransitions transitions, Blobs blobs, StageQueues queues, Clock clock,
                          String bucket, long maxDocumentBytes, Duration retention) {
@@ -124,6 +128,8 @@ public final class SubmitService {
         this.retention = retention;
         this.eraser = JobEraser.of(transitions, blobs, bucket, clock, retention);
         this.downloads = new DownloadUrls(blobs, bucket);
+        this.webhookSettings = new WebhookSettingsRoutes(new WebhookRecords(blobs, bucket), clock,
+                WebhookPolicy.from(System.getenv()).secretOverlap());
     }
 
     public static SubmitService from(Components c) {
@@ -138,6 +144,9 @@ public final class SubmitService {
 
     public ApiResponse handle(ApiRequest request) {
         String route = request.route() == null ? "" : request.route();
+        if (WebhookSettingsRoutes.handles(route)) {
+            return webhookSettings.handle(route, request);
+        }
         String allowed = ROUTES.get(route);
         if (allowed == null) {
             throw new DocpipeException(ErrorCode.NOT_FOUND, "no such resource");
@@ -180,11 +189,12 @@ public final class SubmitService {
             BlobRef ref = keys.inline(DedupKey.sha256Hex(owner).substring(0, 16), sha256);
             blobs.put(ref, bytes, s.contentType(), Map.of());
             r = intake.submit(new IntakeRequest(owner, Source.inline(bucket, ref.key()), s.filename(), s.format(),
-                    s.priority(), s.options(), "sha256:" + sha256, bytes.length, request.requestId()));
+                    s.priority(), s.options(), "sha256:" + sha256, bytes.length, request.requestId()), null, true,
+                    s.callbackUrl());
         } else {
             String normalised = normaliseUrl(s.url());
             r = intake.submit(new IntakeRequest(owner, Source.url(normalised), s.filename(), s.format(), s.priority(),
-                    s.options(), "url:" + normalised, -1, request.requestId()));
+                    s.options(), "url:" + normalised, -1, request.requestId()), null, true, s.callbackUrl());
         }
         Job job = r.job();
         if (!wait.isZero() && !job.status().isTerminal()) {
@@ -216,7 +226,7 @@ public final class SubmitService {
         Map<String, String> options = options(body);
         byte[] bytes = content == null ? null : inline(content.getBytes(StandardCharsets.UTF_8), "content");
         return new Submission(bytes, inlineContentType(format, filename), url, filename, format, priority, options,
-                text(body, "callbackUrl"));
+                callbackUrl(body));
     }
 
     /**
@@ -258,7 +268,7 @@ public final class SubmitService {
         byte[] bytes = inline(file.bytes(), "file");
         Format format = format(fields);
         return new Submission(bytes, formContentType(format, filename, file.contentType()), null, filename, format,
-                priority(fields), options(fields), text(fields, "callbackUrl"));
+                priority(fields), options(fields), callbackUrl(fields));
     }
 
     /** Inline bytes within the inline limit ({@code 413} pointing at {@code POST /uploads}), not empty. */
@@ -343,14 +353,20 @@ public final class SubmitService {
             throw new IllegalStateException("owner id unfit for an upload key");
         }
         Map<String, String> options = options(body);
+        String callbackUrl = callbackUrl(body);
         Instant now = clock.instant();
         JobId id = JobId.newId(now);
         String contentType = contentType(format, filename);
         BlobRef ref = new BlobRef(bucket, WorkKeys.UPLOADS + priority.wire() + "/" + owner + "/" + id.value() + "/"
                 + filename);
         // the options travel as signed object metadata: the PUT must send them unchanged
-        Map<String, String> metadata = options.isEmpty() ? Map.of()
-                : Map.of(UploadIntake.OPTIONS_METADATA, RenderOptions.toForm(options));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        if (!options.isEmpty()) {
+            metadata.put(UploadIntake.OPTIONS_METADATA, RenderOptions.toForm(options));
+        }
+        if (callbackUrl != null) {
+            metadata.put(UploadIntake.CALLBACK_METADATA, callbackUrl);
+        }
         URI url = blobs.presignPut(ref, UPLOAD_EXPIRY, contentType, metadata);
         ObjectNode out = JSON.createObjectNode();
         out.put("uploadUrl", url.toString());
@@ -475,6 +491,12 @@ public final class SubmitService {
             throw invalid(field + " must be a string", field);
         }
         return v.textValue();
+    }
+
+    /** The normalised callback URL, or null; its address is checked when an event is delivered. */
+    private static String callbackUrl(ObjectNode body) {
+        String url = text(body, "callbackUrl");
+        return url == null ? null : WebhookSettingsRoutes.checkCallbackUrl(url, "callbackUrl");
     }
 
     private static Format format(ObjectNode body) {

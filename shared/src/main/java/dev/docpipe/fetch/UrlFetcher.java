@@ -1,4 +1,4 @@
-package dev.docpipe.function.parse.fetch;
+package dev.docpipe.fetch;
 
 import dev.docpipe.job.ErrorCode;
 
@@ -26,6 +26,10 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -36,7 +40,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Fetches a URL for a URL job, treating the URL (and everything the server says) as hostile.
+ * Fetches a URL for a URL job (and POSTs webhook events, {@link #post}), treating the URL (and everything the server says) as hostile.
  *
  * <p>Each hop: check the URL without the network ({@link FetchTarget}: http/https only, no user info, an
  * allowed port, IP literals in any notation parsed to the address they mean); resolve the host
@@ -51,6 +55,9 @@ import java.util.function.Supplier;
  */
 public final class UrlFetcher {
     static final String USER_AGENT = "docpipe/1 (+url fetcher)";
+    static final String WEBHOOK_USER_AGENT = "docpipe/1 (+webhook)";
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    private static final Pattern HEADER_VALUE = Pattern.compile("[\\x20-\\x7e]{0,4096}");
     static final String ACCEPT = "text/html, text/markdown, text/plain;q=0.9, */*;q=0.1";
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     /** Client errors that say "later" (request timeout, too early, too many requests): retried like 5xx. */
@@ -72,6 +79,34 @@ public final class UrlFetcher {
         this.policy = policy;
         this.tls = tls;
     }
+
+    /**
+     * Checks {@code url} as far as it can be checked without the network and without a port or address
+     * policy (those apply when it is used), and returns it normalised: absolute http or https, a valid host
+     * (IP literals in any notation parsed), no user info, a printable ASCII request target.
+     *
+     * @throws FetchException ({@code fetch_blocked}) naming what is wrong
+     */
+    public static String checkSyntax(String url) {
+        return FetchTarget.parse(url, ANY_PORT).url();
+    }
+
+    private static final Set<Integer> ANY_PORT = new java.util.AbstractSet<>() {
+        @Override
+        public boolean contains(Object o) {
+            return o instanceof Integer port && port >= 1 && port <= 65535;
+        }
+
+        @Override
+        public java.util.Iterator<Integer> iterator() {
+            return java.util.Collections.emptyIterator();
+        }
+
+        @Override
+        public int size() {
+            return 0;
+        }
+    };
 
     public FetchedDocument fetch(String url) {
         Deadline deadline = new Deadline(policy.totalTimeout());
@@ -115,11 +150,49 @@ public final class UrlFetcher {
         }
     }
 
+    /**
+     * POSTs {@code body} to {@code url} (webhook delivery) under the same checks as {@link #fetch}: the URL
+     * without the network, one resolution, every address allowed by the policy, a connection to a checked
+     * address. A redirect is never followed: it is an answer like any other. The response body is not read.
+     *
+     * @param headers extra request headers (names and values of printable ASCII only)
+     * @return the HTTP status of the answer
+     * @throws FetchException {@code fetch_blocked} for a refused URL or address, {@code fetch_failed} when no
+     *         answer came (DNS, connect, TLS, time budget)
+     */
+    public int post(String url, Map<String, String> headers, String contentType, byte[] body) {
+        Deadline deadline = new Deadline(policy.totalTimeout());
+        FetchTarget target = FetchTarget.parse(url, policy.allowedPorts());
+        StringBuilder head = new StringBuilder()
+                .append("POST ").append(target.requestTarget()).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(target.hostHeader()).append("\r\n");
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("User-Agent", WEBHOOK_USER_AGENT);
+        all.put("Content-Type", contentType);
+        all.putAll(headers);
+        all.forEach((name, value) -> {
+            if (!HEADER_NAME.matcher(name).matches() || !HEADER_VALUE.matcher(value).matches()) {
+                throw new IllegalArgumentException("header " + Text.brief(name, 40) + " is not printable ASCII");
+            }
+            head.append(name).append(": ").append(value).append("\r\n");
+        });
+        head.append("Content-Length: ").append(body.length).append("\r\n")
+                .append("Connection: close\r\n\r\n");
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] request = Arrays.copyOf(headBytes, headBytes.length + body.length);
+        System.arraycopy(body, 0, request, headBytes.length, body.length);
+        return exchange(target, deadline, request, false).head().status();
+    }
+
     private record Response(HttpResponseReader.Head head, byte[] body) {
     }
 
-    /** One request on one fresh connection to a checked address; the body is read for 2xx only. */
     private Response exchange(FetchTarget target, Deadline deadline) {
+        return exchange(target, deadline, request(target), true);
+    }
+
+    /** One request on one fresh connection to a checked address; the body is read for 2xx only (if asked). */
+    private Response exchange(FetchTarget target, Deadline deadline, byte[] request, boolean readBody) {
         List<InetAddress> addresses = checkedAddresses(target, deadline);
         Socket socket = connect(target, addresses, deadline);
         Thread watchdog = Thread.ofVirtual().name("docpipe-fetch-deadline").start(() -> {
@@ -136,13 +209,13 @@ public final class UrlFetcher {
                 stream = startTls(socket, target, deadline);
             }
             OutputStream out = stream.getOutputStream();
-            out.write(request(target));
+            out.write(request);
             out.flush();
             InputStream in = new BufferedInputStream(new DeadlineInputStream(stream, deadline), 16 * 1024);
             HttpResponseReader reader = new HttpResponseReader(in, policy.maxBytes(), target.where());
             HttpResponseReader.Head head = reader.readHead();
             boolean success = head.status() >= 200 && head.status() < 300;
-            return new Response(head, success ? reader.readBody(head) : null);
+            return new Response(head, success && readBody ? reader.readBody(head) : null);
         } catch (SocketTimeoutException e) {
             throw timedOut(target); // every read timeout is what was left of the budget
         } catch (SSLException e) {

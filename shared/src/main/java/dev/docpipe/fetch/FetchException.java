@@ -1,4 +1,4 @@
-package dev.docpipe.function.parse.fetch;
+package dev.docpipe.fetch;
 
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.ErrorCode;

@@ -1,4 +1,4 @@
-package dev.docpipe.function.parse.fetch;
+package dev.docpipe.fetch;
 
 /** Bits of text for error messages: URLs and server-supplied strings are untrusted and may be huge. */
 final class Text {

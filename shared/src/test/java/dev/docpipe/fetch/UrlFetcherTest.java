@@ -1,4 +1,4 @@
-package dev.docpipe.function.parse.fetch;
+package dev.docpipe.fetch;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -179,6 +180,47 @@ class UrlFetcherTest {
         assertThat(doc.finalUrl()).isEqualTo(url("/doc"));
         assertThat(doc.redirectChain()).isEmpty();
         assertThat(resolver.hosts()).containsExactly("public.test");
+    }
+
+    @Test
+    void post_sendsBodyAndHeaders_toTheCheckedAddress() {
+        served.clear();
+        servedOn.clear();
+        int status = fetcher.post(url("/doc"), Map.of("docpipe-signature", "t=1,v1=ab"), "application/json",
+                "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(200);
+        assertThat(served).containsExactly("/doc");
+        assertThat(servedOn).containsExactly(TestNet.PRETEND_PUBLIC);
+    }
+
+    @Test
+    void post_neverFollowsARedirect_itIsTheAnswer() {
+        served.clear();
+        servedOn.clear();
+        assertThat(fetcher.post(url("/redirect-to-loopback"), Map.of(), "application/json", new byte[0])).isEqualTo(302);
+        assertThat(fetcher.post(url("/redirect-relative"), Map.of(), "application/json", new byte[0])).isEqualTo(302);
+        assertThat(served).containsExactly("/redirect-to-loopback", "/redirect-relative");
+        assertThat(trap.connections()).isZero();
+    }
+
+    @Test
+    void post_toANameResolvingToLoopback_isRefusedBeforeAnyConnection() {
+        served.clear();
+        servedOn.clear();
+        assertThatThrownBy(() -> fetcher.post("http://sneaky.test:" + port + "/doc", Map.of(), "application/json",
+                new byte[0])).isInstanceOf(FetchException.class)
+                .satisfies(e -> assertThat(((FetchException) e).code()).isEqualTo(ErrorCode.FETCH_BLOCKED));
+        assertThat(trap.connections()).isZero();
+        assertThat(served).isEmpty();
+    }
+
+    @Test
+    void post_refusesHeaderValuesThatCouldSplitTheRequest() {
+        served.clear();
+        servedOn.clear();
+        assertThatThrownBy(() -> fetcher.post(url("/doc"), Map.of("x-a", "v\r\nInjected: 1"), "application/json",
+                new byte[0])).isInstanceOf(IllegalArgumentException.class);
+        assertThat(served).isEmpty();
     }
 
     @Test
