@@ -7,6 +7,7 @@ import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.Source;
 import dev.docpipe.port.BlobRef;
 import dev.docpipe.port.Blobs;
+import dev.docpipe.webhook.WebhookRecords;
 import dev.docpipe.port.FastPath;
 import dev.docpipe.port.JobStore;
 import org.slf4j.Logger;
@@ -29,7 +30,8 @@ import java.util.List;
  *       job;</li>
  *   <li>the status cache holds the tombstone (a cached state always loses to it, so a stage's late
  *       write-through cannot bring the job back), and the Redis dedup claim is dropped;</li>
- *   <li>every object derived from the id: {@code work/<id>/…}, {@code pdf/<id>.pdf}, the aliases of
+ *   <li>every object derived from the id: {@code work/<id>/…}, {@code pdf/<id>.pdf}, its webhook records
+ *       ({@code webhooks/jobs/<id>.json}, {@code webhooks/deliveries/<id>/…}), the aliases of
  *       pre-signed uploads that resolved to the job and those duplicate uploads.</li>
  * </ol>
  *
@@ -90,9 +92,14 @@ public final class JobEraser {
         return tombstone;
     }
 
-    /** Deletes every object derived from the job's id (work objects, PDF, aliases and the uploads behind them). */
+    /**
+     * Deletes every object derived from the job's id (work objects, PDF, its webhook subscription and delivery
+     * records, aliases and the uploads behind them).
+     */
     public void purgeDerived(JobId id) {
         purgeOutput(id);
+        blobs.delete(new BlobRef(keys.bucket(), WebhookRecords.jobKey(id)));
+        deleteUnder(WebhookRecords.deliveriesPrefix(id));
         String refs = BACK_REFERENCES + id.value() + "/";
         for (Blobs.BlobInfo ref : list(refs)) {
             String name = ref.ref().key().substring(refs.length());

@@ -36,6 +36,16 @@ public final class WebhookRecords {
     private final Blobs blobs;
     private final String bucket;
 
+    /** The key of a job's subscription (its callback URL). */
+    public static String jobKey(JobId job) {
+        return PREFIX + "jobs/" + job.value() + ".json";
+    }
+
+    /** The prefix under which a job's delivery records lie. */
+    public static String deliveriesPrefix(JobId job) {
+        return PREFIX + "deliveries/" + job.value() + "/";
+    }
+
     public WebhookRecords(Blobs blobs, String bucket) {
         this.blobs = blobs;
         this.bucket = bucket;
@@ -46,11 +56,11 @@ public final class WebhookRecords {
     public void putCallback(JobId job, String url) {
         ObjectNode n = JSON.createObjectNode();
         n.put("callbackUrl", url);
-        put(new BlobRef(bucket, PREFIX + "jobs/" + job.value() + ".json"), n);
+        put(new BlobRef(bucket, jobKey(job)), n);
     }
 
     public Optional<String> callback(JobId job) {
-        return read(new BlobRef(bucket, PREFIX + "jobs/" + job.value() + ".json"))
+        return read(new BlobRef(bucket, jobKey(job)))
                 .map(n -> n.path("callbackUrl").asText(null));
     }
 
@@ -105,7 +115,7 @@ public final class WebhookRecords {
     /** Every event's delivery of a job, oldest attempt first. */
     public List<Delivery> deliveries(JobId job) {
         List<Delivery> all = new ArrayList<>();
-        for (Blobs.BlobInfo info : blobs.list(bucket, PREFIX + "deliveries/" + job.value() + "/", null, 100)) {
+        for (Blobs.BlobInfo info : blobs.list(bucket, deliveriesPrefix(job), null, 100)) {
             read(info.ref()).map(WebhookRecords::deliveryOf).ifPresent(all::add);
         }
         all.sort(Comparator.comparing(d -> d.attempts().isEmpty() ? Instant.MAX : d.attempts().get(0).at()));
@@ -113,7 +123,7 @@ public final class WebhookRecords {
     }
 
     private BlobRef deliveryRef(JobId job, String eventId) {
-        return new BlobRef(bucket, PREFIX + "deliveries/" + job.value() + "/" + eventId + ".json");
+        return new BlobRef(bucket, deliveriesPrefix(job) + eventId + ".json");
     }
 
     private static Delivery deliveryOf(JsonNode n) {

@@ -57,6 +57,8 @@ class JobEraserTest {
         put("work/" + job.id() + "/document.xhtml", "x");
         put("work/" + job.id() + "/document.pdf", "p");
         put("pdf/" + job.id() + ".pdf", "p");
+        put("webhooks/jobs/" + job.id() + ".json", "{\"callbackUrl\":\"https://example.com/hook\"}");
+        put("webhooks/deliveries/" + job.id() + "/event-1.json", "{}");
         put("uploads/default/alice/" + duplicate + "/again.md", "the document");
         put("aliases/" + duplicate, job.id().value());
         put(JobEraser.BACK_REFERENCES + job.id() + "/" + duplicate, "uploads/default/alice/" + duplicate + "/again.md");
