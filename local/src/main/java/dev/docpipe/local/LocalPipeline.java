@@ -342,10 +342,17 @@ public final class LocalPipeline implements AutoCloseable {
         return new Started(null, track(RedisFastPath.connect(redis.uri(), timeout, metrics)), redis.uri());
     }
 
-    /** The functions' Redis command timeout ({@code DOCPIPE_REDIS_TIMEOUT_MS} in the settings, else 100 ms). */
+    /**
+     * The functions' Redis command timeout: {@code DOCPIPE_REDIS_TIMEOUT_MS} in the settings, else 100 ms. A value
+     * that is not a number is left to {@link Config#from}, which refuses it with its own message.
+     */
     private static Duration redisTimeout(Options o) {
-        return Config.from(Map.of("DOCPIPE_REDIS_URL", "redis://127.0.0.1:6379", "DOCPIPE_REDIS_TIMEOUT_MS",
-                o.settings().getOrDefault("DOCPIPE_REDIS_TIMEOUT_MS", "100"))).redisTimeout();
+        String ms = o.settings().get("DOCPIPE_REDIS_TIMEOUT_MS");
+        try {
+            return Duration.ofMillis(ms == null ? 100 : Math.max(1, Integer.parseInt(ms.strip())));
+        } catch (NumberFormatException e) {
+            return Duration.ofMillis(100);
+        }
     }
 
     private static void awaitQuietly(CompletableFuture<?>... starts) {
