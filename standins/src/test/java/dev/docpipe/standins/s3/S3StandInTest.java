@@ -81,12 +81,13 @@ class S3StandInTest {
     }
 
     @Test
-    void putUnderThePrefix_notifiesOnce_withSizeAndMd5Etag() {
+    void putUnderThePrefix_notifies_withSizeAndMd5Etag() {
         byte[] body = "<h1>hello</h1>".getBytes(StandardCharsets.UTF_8);
 
         client.putObject(b -> b.bucket(UPLOADS).key("uploads/a.html").contentType("text/html"), RequestBody.fromBytes(body));
 
-        assertThat(events).containsExactly(
+        // at least once, like S3 itself: the SDK may retry a PUT whose answer it lost, and each write notifies
+        assertThat(events).isNotEmpty().containsOnly(
                 new Event(UPLOADS, "uploads/a.html", body.length, md5Hex(body), "ObjectCreated:Put"));
     }
 
