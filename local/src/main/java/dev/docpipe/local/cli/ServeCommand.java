@@ -9,6 +9,8 @@ import dev.docpipe.local.serve.ApiKeys;
 import dev.docpipe.local.serve.DataDirectory;
 import dev.docpipe.local.serve.Gateway;
 import dev.docpipe.pipeline.Sweeper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,6 +34,7 @@ import java.util.concurrent.CountDownLatch;
  * nothing is written for them.
  */
 final class ServeCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     /** The region the stand-ins answer for and the credentials S3 checks (SQS takes any). */
     static final String REGION = "us-east-1";
     static final String S3_ACCESS_KEY = "test";
@@ -108,6 +111,7 @@ final class ServeCommand {
             }
             Runtime.getRuntime().addShutdownHook(hook);
             banner(gateway, pipeline, keys.first(), options, data, log, (System.nanoTime() - t0) / 1e9);
+            warmUpInBackground(pipeline);
             stop.await();
             out.println("docpipe serve: stopping (jobs in flight carry on at the next start)...");
             out.flush();
@@ -135,6 +139,24 @@ final class ServeCommand {
             }
             directory.close();
         }
+    }
+
+    /**
+     * The first job would otherwise load and interpret the parse and render code itself (a second or
+     * more): once ready, one tiny document is converted and rendered on a thread of its own. Ready is
+     * not delayed, and a job submitted meanwhile runs as it would have.
+     */
+    private static void warmUpInBackground(LocalPipeline pipeline) {
+        Thread warm = new Thread(() -> {
+            try {
+                pipeline.warmUp();
+            } catch (RuntimeException e) {
+                LOG.warn("warm-up failed (the first job will be slower): {}", e.toString());
+            }
+        }, "docpipe-warm-up");
+        warm.setDaemon(true);
+        warm.setPriority(Thread.MIN_PRIORITY);
+        warm.start();
     }
 
     /**
