@@ -9,7 +9,6 @@ import dev.docpipe.local.serve.ApiKeys;
 import dev.docpipe.local.serve.DataDirectory;
 import dev.docpipe.local.serve.Gateway;
 import dev.docpipe.pipeline.Sweeper;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -34,7 +33,6 @@ import java.util.concurrent.CountDownLatch;
  * nothing is written for them.
  */
 final class ServeCommand {
-    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     /** The region the stand-ins answer for and the credentials S3 checks (SQS takes any). */
     static final String REGION = "us-east-1";
     static final String S3_ACCESS_KEY = "test";
@@ -151,7 +149,9 @@ final class ServeCommand {
             try {
                 pipeline.warmUp();
             } catch (RuntimeException e) {
-                LOG.warn("warm-up failed (the first job will be slower): {}", e.toString());
+                // not a static logger: logging is configured by the start (Logging.toFile), after this class loads
+                LoggerFactory.getLogger(ServeCommand.class).warn("warm-up failed (the first job will be slower): {}",
+                        e.toString());
             }
         }, "docpipe-warm-up");
         warm.setDaemon(true);

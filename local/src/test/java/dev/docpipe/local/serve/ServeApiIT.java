@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +57,21 @@ class ServeApiIT {
                 .contains(key)
                 .contains("http://127.0.0.1:" + serve.s3Port).contains("bucket docpipe")
                 .contains("curl -s -H 'x-api-key: " + key + "'");
+    }
+
+    @Test
+    void onceReady_parseAndRenderAreWarmedUpInTheBackground() throws Exception {
+        Path log = serve.data.resolve("serve.log");
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        String text = Files.readString(log);
+        while (!text.contains("parse and render warmed up in") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            text = Files.readString(log);
+        }
+
+        assertThat(text.lines().filter(line -> line.contains("parse and render warmed up in")))
+                .singleElement().asString().contains("\"thread\":\"docpipe-warm-up\"");
+        assertThat(text).doesNotContain("warm-up failed");
     }
 
     @Test
