@@ -288,7 +288,8 @@ public final class LocalPipeline implements AutoCloseable {
         function("ingest", hooks, new IngestHandler(uploads, metrics), STAGE_WORKERS, t.ingest(), urls.get(names.ingest()));
         function("parse", hooks, new ParseHandler(runner, parse), STAGE_WORKERS, t.parse(),
                 urls(urls, names.byPriority(Stage.PARSE)));
-        function("render", hooks, new RenderHandler(runner, new RenderService(components.blobs(), keys, renderer)),
+        function("render", hooks, new RenderHandler(runner,
+                new RenderService(components.blobs(), new WorkKeys(config.bucket()), renderer)),
                 o.renderWorkers(), t.render(),
                 urls(urls, names.byPriority(Stage.RENDER)));
         function("store", hooks, new StoreHandler(components, runner), STAGE_WORKERS, t.store(),
