@@ -46,7 +46,8 @@ import java.util.function.Consumer;
  *   <li>otherwise, under the lease, the job is marked running in this stage, the work is done
  *       (idempotent: output at a key derived from the job id), and the job advances with a
  *       conditional write that only one duplicate can win; only the winner sends the next message.
- *       The lease is released however the run ends.</li>
+ *       A run that moved the job on leaves its lease as it is (no claim can match it any more); any other
+ *       ending releases it.</li>
  * </ol>
  *
  * A permanent error fails the job at once; a transient one is rethrown so the message returns to
@@ -146,11 +147,24 @@ public final class StageRunner {
             LOG.info("job {} not found: dropping its {} message", message.jobId(), message.stage().wire());
             return Outcome.DROPPED;
         }
+        Outcome outcome = null;
         try {
-            return runLeased(message, work, job, started);
+            outcome = runLeased(message, work, job, started);
+            return outcome;
         } finally {
-            release(job, holder);
+            if (!movedOnByThisRun(outcome)) {
+                release(job, holder);
+            }
         }
+    }
+
+    /**
+     * Whether this run's own write took the job out of the leased stage (to the next stage, completed or failed):
+     * then the lease can never block a claim again (a claim needs the job in the lease's stage and attempt, and
+     * the stage only moves forward), so releasing it would be a wasted conditional write.
+     */
+    private static boolean movedOnByThisRun(Outcome outcome) {
+        return outcome == Outcome.ADVANCED || outcome == Outcome.COMPLETED || outcome == Outcome.FAILED;
     }
 
     private Outcome runLeased(StageMessage message, StageWork work, Job job, Instant started) {

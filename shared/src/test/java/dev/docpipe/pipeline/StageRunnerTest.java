@@ -210,6 +210,43 @@ class StageRunnerTest {
         assertThat(store.get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
     }
 
+    /** A run that moved the job on spends no write on releasing its lease: no claim can match it any more. */
+    @Test
+    void aRunThatMovedTheJobOn_doesNotReleaseItsLease_aRunThatDidNot_does() {
+        Job job = queuedJob();
+        List<String> calls = new ArrayList<>();
+        JobStore counting = (JobStore) Proxy.newProxyInstance(JobStore.class.getClassLoader(),
+                new Class<?>[] {JobStore.class}, (proxy, method, args) -> {
+                    calls.add(method.getName());
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        StageRunner counted = new StageRunner(new JobTransitions(counting, fastPath, Duration.ofHours(1)), queues, clock,
+                Duration.ofDays(7));
+
+        assertThat(counted.run(message(job, Stage.PARSE), new CountingWork(Stage.PARSE))).isEqualTo(StageRunner.Outcome.ADVANCED);
+        assertThat(counted.run(message(job, Stage.RENDER), new CountingWork(Stage.RENDER))).isEqualTo(StageRunner.Outcome.ADVANCED);
+        assertThat(counted.run(message(job, Stage.STORE), new CountingWork(Stage.STORE))).isEqualTo(StageRunner.Outcome.COMPLETED);
+        assertThat(calls).filteredOn("claimStage"::equals).hasSize(3);
+        assertThat(calls).doesNotContain("releaseStage");
+
+        Job other = queuedJob();
+        StageWork transient_ = new CountingWork(Stage.PARSE) {
+            @Override
+            public JobResult perform(Job running) {
+                throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE, "try again");
+            }
+        };
+        assertThatThrownBy(() -> counted.run(message(other, Stage.PARSE), transient_)).isInstanceOf(DocpipeException.class);
+        assertThat(calls).containsOnlyOnce("releaseStage");
+        assertThat(runner.run(message(other, Stage.PARSE), new CountingWork(Stage.PARSE)))
+                .as("a retry right after a transient error is not blocked by the released lease")
+                .isEqualTo(StageRunner.Outcome.ADVANCED);
+    }
+
     /** A run whose lease lapsed, still working while a later run completed the job, deletes the work objects it wrote. */
     @Test
     void aRunThatLostToACompletion_afterItsLeaseLapsed_purgesTheWorkObjectsItWrote() throws Exception {
