@@ -24,7 +24,7 @@ if not defined BEST (
   exit /b 2
 )
 set "JAVA_HOME=%BEST%"
-set "OPTS=-XX:MaxRAMPercentage=50"
+set "OPTS=-Xmx560m"
 if %BEST_VERSION% GEQ 22 set "OPTS=%OPTS% --enable-native-access=ALL-UNNAMED"
 if %BEST_VERSION% GEQ 23 (
   set "OPTS=%OPTS% --sun-misc-unsafe-memory-access=allow"
