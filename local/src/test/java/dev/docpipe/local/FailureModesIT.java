@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,8 @@ class FailureModesIT {
     private final Set<String> acksLostOnce = ConcurrentHashMap.newKeySet();
     private final AtomicInteger injectedSendFaults = new AtomicInteger();
     private final AtomicInteger injectedAckFaults = new AtomicInteger();
+    private final Set<String> cleanUpsCut = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger injectedCleanUpFaults = new AtomicInteger();
     private final Map<String, AtomicInteger> publishes = new ConcurrentHashMap<>();
     private LocalPipeline pipeline;
     private S3Client s3;
@@ -107,6 +110,7 @@ class FailureModesIT {
         };
     }
 
+    /** Counts PDF publishes; the store stage's first clean-up of each job dies part-way (after one delete). */
     private Blobs countPublishes(Blobs real) {
         return new ForwardingBlobs(real) {
             @Override
@@ -115,6 +119,15 @@ class FailureModesIT {
                     publishes.computeIfAbsent(ref.key(), k -> new AtomicInteger()).incrementAndGet();
                 }
                 super.put(ref, bytes, contentType, metadata);
+            }
+
+            @Override
+            public void delete(BlobRef ref) {
+                super.delete(ref);
+                if (faults.get() && ref.key().startsWith("work/") && cleanUpsCut.add(ref.key().split("/")[1])) {
+                    injectedCleanUpFaults.incrementAndGet();
+                    throw new IllegalStateException("injected crash in the middle of the store stage's clean-up");
+                }
             }
         };
     }
@@ -153,6 +166,11 @@ class FailureModesIT {
             }
             assertThat(injectedSendFaults.get()).as("send faults injected").isGreaterThanOrEqualTo(3 * keys.size());
             assertThat(injectedAckFaults.get()).as("acknowledgement faults injected").isGreaterThanOrEqualTo(keys.size());
+            assertThat(injectedCleanUpFaults.get()).as("clean-ups cut short").isEqualTo(keys.size());
+            List<String> ids = jobs.stream().map(j -> j.id().value()).toList();
+            List<String> leftovers = s3.listObjectsV2(b -> b.bucket(LocalPipeline.BUCKET).prefix("work/")).contents()
+                    .stream().map(S3Object::key).filter(k -> ids.contains(k.split("/")[1])).toList();
+            assertThat(leftovers).as("work objects of completed jobs").isEmpty();
         } finally {
             faults.set(false);
         }

@@ -118,7 +118,7 @@ public record Components(Config config, Clock clock, JobStore store, FastPath fa
     }
 
     public StageRunner stageRunner(StageRunner.Leases leases) {
-        return new StageRunner(transitions(), queues, clock, config.retention(), leases, eraser()::purgeOutput);
+        return new StageRunner(transitions(), queues, clock, config.retention(), leases, eraser()::purgeLeftovers);
     }
 
     public JobEraser eraser() {

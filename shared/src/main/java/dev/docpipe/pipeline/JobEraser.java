@@ -113,6 +113,19 @@ public final class JobEraser {
         }
     }
 
+    /**
+     * Deletes what a stage run left behind for a job another run erased or finished meanwhile: for an erased job
+     * its work objects and PDF ({@link #purgeOutput}), for a finished one its work objects only (a completed job's
+     * PDF is its result).
+     */
+    public void purgeLeftovers(Job current) {
+        if (current.status() == JobStatus.ERASED) {
+            purgeOutput(current.id());
+        } else if (current.status().isTerminal()) {
+            deleteUnder(WorkKeys.WORK + current.id().value() + "/");
+        }
+    }
+
     /** Deletes what the stages write for a job: its work objects and its PDF. */
     public void purgeOutput(JobId id) {
         deleteUnder(WorkKeys.WORK + id.value() + "/");

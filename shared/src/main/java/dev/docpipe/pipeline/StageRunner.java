@@ -6,7 +6,6 @@ import dev.docpipe.job.Format;
 import dev.docpipe.job.Job;
 import dev.docpipe.job.JobChange;
 import dev.docpipe.job.JobError;
-import dev.docpipe.job.JobId;
 import dev.docpipe.job.JobNotFoundException;
 import dev.docpipe.job.JobResult;
 import dev.docpipe.job.JobStatus;
@@ -37,15 +36,18 @@ import java.util.function.Consumer;
  *       a job finished in the message's attempt, after queueing its webhook event again: the same event);</li>
  *   <li>a message whose stage the job has already passed re-sends the next stage's message (the
  *       send may have been lost after the state write) and is acknowledged;</li>
- *   <li>a message for a stage another run is still working on (its {@link StageLease} is live) is
- *       acknowledged and dropped: a redelivery during a slow stage never starts it a second time. If
+ *   <li>a message for a stage another run is still working on (its {@link StageLease} is live), or that the
+ *       job left after this message's run read it, is acknowledged and dropped: the lease is granted only
+ *       while the job is in the message's attempt and stage, so a redelivery during a slow stage never
+ *       starts it a second time, nor does a duplicate that lost the race to the stage's end. If
  *       that run dies, its lease lapses after the stage function's timeout and SQS's redelivery (after
  *       the visibility timeout, {@value FunctionTimeouts#VISIBILITY_FACTOR} × longer) or the sweeper
  *       runs the stage again;</li>
  *   <li>otherwise, under the lease, the job is marked running in this stage, the work is done
  *       (idempotent: output at a key derived from the job id), and the job advances with a
  *       conditional write that only one duplicate can win; only the winner sends the next message.
- *       The lease is released however the run ends.</li>
+ *       A run that moved the job on leaves its lease as it is (no claim can match it any more); any other
+ *       ending releases it.</li>
  * </ol>
  *
  * A permanent error fails the job at once; a transient one is rethrown so the message returns to
@@ -53,7 +55,8 @@ import java.util.function.Consumer;
  *
  * <p>A job erased while its stage runs: the stage's next conditional write fails (no transition leads
  * out of {@code erased}), the runner reads the job again, finds the tombstone and deletes whatever the
- * stage wrote ({@link JobEraser#purgeOutput}), so no work object or PDF outlives the erase.
+ * stage wrote ({@link JobEraser#purgeLeftovers}), so no work object or PDF outlives the erase. A run whose
+ * lease lapsed while a later run finished the job does the same for the finished job's work objects.
  */
 public final class StageRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
@@ -76,25 +79,28 @@ public final class StageRunner {
     private final Clock clock;
     private final Duration retention;
     private final Leases leases;
-    private final Consumer<JobId> purgeErased;
+    private final Consumer<Job> purgeLeftovers;
 
     public StageRunner(JobTransitions transitions, StageQueues queues, Clock clock, Duration retention) {
         this(transitions, queues, clock, retention, Leases.of(FunctionTimeouts.DEPLOYED));
     }
 
     public StageRunner(JobTransitions transitions, StageQueues queues, Clock clock, Duration retention, Leases leases) {
-        this(transitions, queues, clock, retention, leases, id -> { });
+        this(transitions, queues, clock, retention, leases, job -> { });
     }
 
-    /** @param purgeErased deletes what a stage wrote for a job erased while it ran ({@link JobEraser#purgeOutput}) */
+    /**
+     * @param purgeLeftovers deletes what a stage wrote for a job that was erased or finished by another run while
+     *                       this one ran ({@link JobEraser#purgeLeftovers}); given the job as it is now
+     */
     public StageRunner(JobTransitions transitions, StageQueues queues, Clock clock, Duration retention, Leases leases,
-                       Consumer<JobId> purgeErased) {
+                       Consumer<Job> purgeLeftovers) {
         this.transitions = transitions;
         this.queues = queues;
         this.clock = clock;
         this.retention = retention;
         this.leases = leases;
-        this.purgeErased = purgeErased;
+        this.purgeLeftovers = purgeLeftovers;
     }
 
     public Outcome run(StageMessage message, StageWork work) {
@@ -132,7 +138,8 @@ public final class StageRunner {
                 started.plus(leases.timeouts().of(message.stage())), leases.orphanedBefore());
         try {
             if (!store.claimStage(job.id(), lease, started)) {
-                LOG.info("job {}: {} of attempt {} is already running under a live lease: dropping the duplicate message",
+                LOG.info("job {}: {} of attempt {} is already running under a live lease, or the job has left it: "
+                        + "dropping the duplicate message",
                         job.id(), message.stage().wire(), job.attempt());
                 return Outcome.ALREADY_RUNNING;
             }
@@ -140,11 +147,24 @@ public final class StageRunner {
             LOG.info("job {} not found: dropping its {} message", message.jobId(), message.stage().wire());
             return Outcome.DROPPED;
         }
+        Outcome outcome = null;
         try {
-            return runLeased(message, work, job, started);
+            outcome = runLeased(message, work, job, started);
+            return outcome;
         } finally {
-            release(job, holder);
+            if (!movedOnByThisRun(outcome)) {
+                release(job, holder);
+            }
         }
+    }
+
+    /**
+     * Whether this run's own write took the job out of the leased stage (to the next stage, completed or failed):
+     * then the lease can never block a claim again (a claim needs the job in the lease's stage and attempt, and
+     * the stage only moves forward), so releasing it would be a wasted conditional write.
+     */
+    private static boolean movedOnByThisRun(Outcome outcome) {
+        return outcome == Outcome.ADVANCED || outcome == Outcome.COMPLETED || outcome == Outcome.FAILED;
     }
 
     private Outcome runLeased(StageMessage message, StageWork work, Job job, Instant started) {
@@ -164,7 +184,7 @@ public final class StageRunner {
             detected = job.format() == null ? done.detectedFormat() : null;
         } catch (DocpipeException e) {
             if (e.isTransient()) {
-                if (!noteTransientError(job, e) && purgedIfErased(job)) {
+                if (!noteTransientError(job, e) && erased(cleanedUpAfterLosing(job))) {
                     return Outcome.DROPPED;
                 }
                 throw e;
@@ -188,7 +208,7 @@ public final class StageRunner {
                     .progress(progressAtStart(next.get())).stamp(done, finished)
                     .stamp(next.get().wire() + ".started", finished).build());
         } catch (StaleTransitionException raced) {
-            if (purgedIfErased(job)) {
+            if (erased(cleanedUpAfterLosing(job))) {
                 return Outcome.DROPPED;
             }
             LOG.info("job {}: a duplicate {} message finished first", job.id(), message.stage().wire());
@@ -225,7 +245,7 @@ public final class StageRunner {
             LOG.info("job {} failed in {}: {}", job.id(), job.stage().wire(), e.code().code());
             return Outcome.FAILED;
         } catch (StaleTransitionException raced) {
-            return purgedIfErased(job) ? Outcome.DROPPED : Outcome.LOST_RACE;
+            return erased(cleanedUpAfterLosing(job)) ? Outcome.DROPPED : Outcome.LOST_RACE;
         }
     }
 
@@ -247,15 +267,23 @@ public final class StageRunner {
         }
     }
 
-    /** After a failed conditional write: if the job was erased meanwhile, deletes what this stage wrote for it. */
-    private boolean purgedIfErased(Job job) {
+    /**
+     * After a failed conditional write: the job as it is now. If it was erased or finished meanwhile, what this
+     * stage wrote for it is deleted (nothing reads a finished job's work objects; the run that finished it
+     * deleted its own before this one wrote them again).
+     */
+    private Optional<Job> cleanedUpAfterLosing(Job job) {
         Optional<Job> now = transitions.store().get(job.id());
-        if (now.isEmpty() || now.get().status() != JobStatus.ERASED) {
-            return false;
-        }
-        purgeErased.accept(job.id());
-        LOG.info("job {} was erased during its {} stage: its output is deleted", job.id(), job.stage().wire());
-        return true;
+        now.filter(current -> current.status().isTerminal()).ifPresent(current -> {
+            purgeLeftovers.accept(current);
+            LOG.info("job {} was {} during its {} stage: this run's output is deleted", job.id(),
+                    current.status().wire(), job.stage().wire());
+        });
+        return now;
+    }
+
+    private static boolean erased(Optional<Job> job) {
+        return job.isPresent() && job.get().status() == JobStatus.ERASED;
     }
 
     static Optional<Stage> next(Stage stage) {

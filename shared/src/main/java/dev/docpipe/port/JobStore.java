@@ -40,12 +40,14 @@ public interface JobStore {
     Job transition(JobId id, JobStatus expectedStatus, int expectedAttempt, JobChange change);
 
     /**
-     * Takes {@code lease} on the job with a conditional write: it succeeds when no other holder's lease
-     * on the same attempt and stage is live at {@code now} (none, lapsed, on another attempt or stage,
-     * or taken before {@link StageLease#orphanedBefore()}); its own holder may renew it. The lease is kept
-     * beside the job's state and changes nothing a reader of the job sees.
+     * Takes {@code lease} on the job with a conditional write: it succeeds when the job is queued or running
+     * in the lease's attempt and stage, and no other holder's lease on that attempt and stage is live at
+     * {@code now} (none, lapsed, on another attempt or stage, or taken before {@link StageLease#orphanedBefore()});
+     * its own holder may renew it. The lease is kept beside the job's state and changes nothing a reader of
+     * the job sees.
      *
-     * @return true when {@code lease} is now the job's; false when another holder's lease is live
+     * @return true when {@code lease} is now the job's; false when another holder's lease is live, or the job
+     *         is finished, in another attempt or in another stage
      * @throws dev.docpipe.job.JobNotFoundException no such (live) job
      */
     boolean claimStage(JobId id, StageLease lease, Instant now);

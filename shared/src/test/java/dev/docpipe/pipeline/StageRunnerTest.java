@@ -9,6 +9,7 @@ import dev.docpipe.job.JobId;
 import dev.docpipe.job.JobResult;
 import dev.docpipe.job.JobStatus;
 import dev.docpipe.job.Stage;
+import dev.docpipe.port.JobStore;
 import dev.docpipe.port.StageLease;
 import dev.docpipe.port.StageMessage;
 import dev.docpipe.testing.InMemoryFastPath;
@@ -18,10 +19,13 @@ import dev.docpipe.testing.MutableClock;
 import dev.docpipe.testing.RecordingQueues;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,7 +78,7 @@ class StageRunnerTest {
         Job job = queuedJob();
         List<JobId> purged = new ArrayList<>();
         StageRunner purging = new StageRunner(transitions, queues, clock, Duration.ofDays(7),
-                StageRunner.Leases.of(FunctionTimeouts.DEPLOYED), purged::add);
+                StageRunner.Leases.of(FunctionTimeouts.DEPLOYED), erased -> purged.add(erased.id()));
         StageWork erasedMeanwhile = new CountingWork(Stage.PARSE) {
             @Override
             public JobResult perform(Job running) {
@@ -170,6 +174,105 @@ class StageRunnerTest {
             pool.shutdownNow();
         }
         assertThat(store.get(job.id()).orElseThrow().stage()).isEqualTo(Stage.STORE);
+    }
+
+    /**
+     * A duplicate parse message whose run read the job just before another run finished parse (and the job then
+     * completed) must not parse again: its document.xhtml and metadata.json would outlive the store stage's
+     * clean-up (seen in the restart-storm test).
+     */
+    @Test
+    void aDuplicateThatReadTheJobBeforeItLeftTheStage_doesNoWork() {
+        Job job = queuedJob();
+        AtomicInteger reads = new AtomicInteger();
+        JobStore staleOnFirstRead = (JobStore) Proxy.newProxyInstance(JobStore.class.getClassLoader(),
+                new Class<?>[] {JobStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("get") && reads.getAndIncrement() == 0) {
+                        return Optional.of(job); // read before the other run's writes below
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        runner.run(message(job, Stage.PARSE), new CountingWork(Stage.PARSE));
+        runner.run(message(job, Stage.RENDER), new CountingWork(Stage.RENDER));
+        runner.run(message(job, Stage.STORE), new CountingWork(Stage.STORE));
+        CountingWork lateParse = new CountingWork(Stage.PARSE);
+        StageRunner late = new StageRunner(new JobTransitions(staleOnFirstRead, fastPath, Duration.ofHours(1)), queues,
+                clock, Duration.ofDays(7));
+
+        assertThat(late.run(message(job, Stage.PARSE), lateParse)).isEqualTo(StageRunner.Outcome.ALREADY_RUNNING);
+
+        assertThat(reads).hasValue(1);
+        assertThat(lateParse.calls).as("parse work of the late duplicate").hasValue(0);
+        assertThat(store.get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+    }
+
+    /** A run that moved the job on spends no write on releasing its lease: no claim can match it any more. */
+    @Test
+    void aRunThatMovedTheJobOn_doesNotReleaseItsLease_aRunThatDidNot_does() {
+        Job job = queuedJob();
+        List<String> calls = new ArrayList<>();
+        JobStore counting = (JobStore) Proxy.newProxyInstance(JobStore.class.getClassLoader(),
+                new Class<?>[] {JobStore.class}, (proxy, method, args) -> {
+                    calls.add(method.getName());
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        StageRunner counted = new StageRunner(new JobTransitions(counting, fastPath, Duration.ofHours(1)), queues, clock,
+                Duration.ofDays(7));
+
+        assertThat(counted.run(message(job, Stage.PARSE), new CountingWork(Stage.PARSE))).isEqualTo(StageRunner.Outcome.ADVANCED);
+        assertThat(counted.run(message(job, Stage.RENDER), new CountingWork(Stage.RENDER))).isEqualTo(StageRunner.Outcome.ADVANCED);
+        assertThat(counted.run(message(job, Stage.STORE), new CountingWork(Stage.STORE))).isEqualTo(StageRunner.Outcome.COMPLETED);
+        assertThat(calls).filteredOn("claimStage"::equals).hasSize(3);
+        assertThat(calls).doesNotContain("releaseStage");
+
+        Job other = queuedJob();
+        StageWork transient_ = new CountingWork(Stage.PARSE) {
+            @Override
+            public JobResult perform(Job running) {
+                throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE, "try again");
+            }
+        };
+        assertThatThrownBy(() -> counted.run(message(other, Stage.PARSE), transient_)).isInstanceOf(DocpipeException.class);
+        assertThat(calls).containsOnlyOnce("releaseStage");
+        assertThat(runner.run(message(other, Stage.PARSE), new CountingWork(Stage.PARSE)))
+                .as("a retry right after a transient error is not blocked by the released lease")
+                .isEqualTo(StageRunner.Outcome.ADVANCED);
+    }
+
+    /** A run whose lease lapsed, still working while a later run completed the job, deletes the work objects it wrote. */
+    @Test
+    void aRunThatLostToACompletion_afterItsLeaseLapsed_purgesTheWorkObjectsItWrote() throws Exception {
+        Job job = queuedJob();
+        List<JobStatus> purged = new ArrayList<>();
+        StageRunner purging = new StageRunner(transitions, queues, clock, Duration.ofDays(7),
+                StageRunner.Leases.of(FunctionTimeouts.DEPLOYED), current -> purged.add(current.status()));
+        runner.run(message(job, Stage.PARSE), new CountingWork(Stage.PARSE));
+        SlowWork slow = new SlowWork();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<StageRunner.Outcome> first = pool.submit(() -> purging.run(message(job, Stage.RENDER), slow));
+            assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
+            clock.advance(FunctionTimeouts.DEPLOYED.render().plusSeconds(1));
+            assertThat(runner.run(message(job, Stage.RENDER), new CountingWork(Stage.RENDER)))
+                    .isEqualTo(StageRunner.Outcome.ADVANCED);
+            assertThat(runner.run(message(job, Stage.STORE), new CountingWork(Stage.STORE)))
+                    .isEqualTo(StageRunner.Outcome.COMPLETED);
+
+            slow.release.countDown();
+
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(StageRunner.Outcome.LOST_RACE);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(purged).containsExactly(JobStatus.COMPLETED);
     }
 
     @Test

@@ -567,8 +567,8 @@ public abstract class JobStoreContract {
         assertThat(store.findStale(JobStatus.RUNNING, now().plus(Duration.ofDays(1)), 10)).isEmpty();
         assertThat(store.listByOwner("erin", JobQuery.all(10)).items()).containsExactly(tombstone);
         assertThat(store.countByStatus("erin")).containsEntry(JobStatus.ERASED, 1L).containsEntry(JobStatus.RUNNING, 0L);
-        // the lease went with the job: another holder may claim (and will then find nothing to do)
-        assertThat(store.claimStage(job.id(), lease(tombstone, Stage.RENDER, "other", Duration.ofMinutes(3)), now())).isTrue();
+        // no stage of a tombstone can be claimed: a redelivered message finds nothing to run
+        assertThat(store.claimStage(job.id(), lease(tombstone, Stage.RENDER, "other", Duration.ofMinutes(3)), now())).isFalse();
         Job again = Jobs.queued("erin", Priority.DEFAULT, "sha256:erased", now());
         JobStore.CreateResult resubmitted = store.createIfAbsent(again);
         assertThat(resubmitted.created()).isTrue();
@@ -630,9 +630,15 @@ public abstract class JobStoreContract {
         return new StageLease(job.attempt(), stage, holder, now(), now().plus(ttl), null);
     }
 
+    /** A queued job moved to running in {@code stage}, as the stage before it would leave it. */
+    private Job runningIn(Stage stage) {
+        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        return store.transition(job.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now()).stage(stage).build());
+    }
+
     @Test
     void claimStage_whileAnotherHolderIsLive_isRefused_andItsHolderMayRenew() {
-        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        Job job = runningIn(Stage.RENDER);
 
         assertThat(store.claimStage(job.id(), lease(job, Stage.RENDER, "first", Duration.ofMinutes(3)), now())).isTrue();
         clock.advance(Duration.ofSeconds(30));
@@ -669,7 +675,7 @@ public abstract class JobStoreContract {
 
     @Test
     void claimStage_afterTheLeaseLapsed_orWasReleased_isGranted() {
-        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        Job job = runningIn(Stage.RENDER);
         assertThat(store.claimStage(job.id(), lease(job, Stage.RENDER, "crashed", Duration.ofMinutes(3)), now())).isTrue();
 
         clock.advance(Duration.ofMinutes(3));
@@ -683,18 +689,51 @@ public abstract class JobStoreContract {
     }
 
     @Test
-    void claimStage_ofAnotherStageOrAttempt_ignoresTheOldLease() {
-        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+    void claimStage_ofTheNextStageOrAttempt_ignoresTheOldLease() {
+        Job job = runningIn(Stage.RENDER);
         assertThat(store.claimStage(job.id(), lease(job, Stage.RENDER, "render", Duration.ofMinutes(3)), now())).isTrue();
+        Job storing = store.transition(job.id(), JobStatus.RUNNING, 1, JobChange.to(JobStatus.RUNNING, now())
+                .stage(Stage.STORE).build());
 
-        assertThat(store.claimStage(job.id(), lease(job, Stage.STORE, "store", Duration.ofMinutes(1)), now())).isTrue();
-        assertThat(store.claimStage(job.id(), new StageLease(2, Stage.STORE, "next-attempt", now(),
-                now().plusSeconds(60), null), now())).isTrue();
+        assertThat(store.claimStage(job.id(), lease(storing, Stage.STORE, "store", Duration.ofMinutes(1)), now())).isTrue();
+        store.transition(job.id(), JobStatus.RUNNING, 1, JobChange.to(JobStatus.FAILED, now())
+                .error(new JobError(ErrorCode.RENDER_FAILED, "broken")).expiresAt(now().plus(Duration.ofDays(1))).build());
+        Job retried = store.transition(job.id(), JobStatus.FAILED, 1, JobChange.to(JobStatus.QUEUED, now()).build());
+        assertThat(store.claimStage(job.id(), lease(retried, Stage.PARSE, "next-attempt", Duration.ofMinutes(1)), now()))
+                .isTrue();
+    }
+
+    /**
+     * A run that read the job before another run moved it on (or finished it) must not start the stage: it would
+     * do the work again and leave output behind the job's clean-up (the storm test's left-over work objects).
+     */
+    @Test
+    void claimStage_ofAStageTheJobHasLeft_ofAnotherAttempt_orOfAFinishedJob_isRefused() {
+        Job queued = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        assertThat(store.claimStage(queued.id(), lease(queued, Stage.RENDER, "ahead", Duration.ofMinutes(1)), now()))
+                .as("a stage the job has not reached").isFalse();
+        assertThat(store.claimStage(queued.id(), new StageLease(2, Stage.PARSE, "other-attempt", now(),
+                now().plusSeconds(60), null), now())).as("another attempt").isFalse();
+        assertThat(store.claimStage(queued.id(), lease(queued, Stage.PARSE, "parse", Duration.ofMinutes(1)), now())).isTrue();
+        store.releaseStage(queued.id(), "parse");
+        Job rendering = store.transition(queued.id(), JobStatus.QUEUED, 1, JobChange.to(JobStatus.RUNNING, now())
+                .stage(Stage.RENDER).build());
+
+        assertThat(store.claimStage(queued.id(), lease(rendering, Stage.PARSE, "late-parse", Duration.ofMinutes(1)), now()))
+                .as("a stage the job has left").isFalse();
+        store.transition(queued.id(), JobStatus.RUNNING, 1, JobChange.to(JobStatus.COMPLETED, now()).progress(100)
+                .result(new JobResult("s3://b/pdf/x.pdf", 1, 10)).expiresAt(now().plus(Duration.ofDays(1)))
+                .build());
+        for (Stage stage : Stage.values()) {
+            assertThat(store.claimStage(queued.id(), lease(rendering, stage, "after-completion", Duration.ofMinutes(1)), now()))
+                    .as("%s of a completed job", stage).isFalse();
+        }
+        assertThat(store.get(queued.id()).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
     }
 
     @Test
     void claimStage_takesOverALeaseOfADeadProcess() {
-        Job job = store.createIfAbsent(Jobs.queued("alice", now())).job();
+        Job job = runningIn(Stage.RENDER);
         assertThat(store.claimStage(job.id(), lease(job, Stage.RENDER, "killed", Duration.ofMinutes(3)), now())).isTrue();
         clock.advance(Duration.ofSeconds(5));
         Instant restarted = now();

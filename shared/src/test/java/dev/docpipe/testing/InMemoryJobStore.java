@@ -86,7 +86,10 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public synchronized boolean claimStage(JobId id, StageLease lease, Instant now) {
-        Optional.ofNullable(jobs.get(id)).filter(j -> !j.isExpired(now)).orElseThrow(() -> new JobNotFoundException(id));
+        Job job = Optional.ofNullable(jobs.get(id)).filter(j -> !j.isExpired(now)).orElseThrow(() -> new JobNotFoundException(id));
+        if (job.status().isTerminal() || job.attempt() != lease.attempt() || job.stage() != lease.stage()) {
+            return false;
+        }
         StageLease held = leases.get(id);
         boolean free = held == null || !held.key().equals(lease.key()) || !held.until().isAfter(now)
                 || held.holder().equals(lease.holder())

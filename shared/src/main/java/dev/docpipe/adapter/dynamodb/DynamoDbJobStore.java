@@ -335,6 +335,12 @@ public final class DynamoDbJobStore implements JobStore {
         e.condition("attribute_exists(pk)");
         e.condition("(attribute_not_exists(" + e.name("expiresAtMs") + ") OR " + e.name("expiresAtMs") + " > "
                 + e.value(n(now.toEpochMilli())) + ")");
+        // only while the job is still in the lease's attempt and stage: a run that read the job before another
+        // run moved it on must not do the stage's work again (its output would outlive the job's clean-up)
+        e.condition(e.name("status") + " IN (" + e.value(s(JobStatus.QUEUED.name())) + ", "
+                + e.value(s(JobStatus.RUNNING.name())) + ")");
+        e.condition(e.name("attempt") + " = " + e.value(n(lease.attempt())));
+        e.condition(e.name("stage") + " = " + e.value(s(lease.stage().name())));
         String free = "attribute_not_exists(" + e.name("leaseKey") + ") OR " + e.name("leaseKey") + " <> "
                 + e.value(s(lease.key())) + " OR " + e.name("leaseUntilMs") + " <= " + e.value(n(now.toEpochMilli()))
                 + " OR " + e.name("leaseHolder") + " = " + e.value(s(lease.holder()));

@@ -396,7 +396,7 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
     public boolean claimStage(JobId id, StageLease lease, Instant now) {
         Instant at = now.truncatedTo(ChronoUnit.MICROS);
         List<Object> params = new ArrayList<>(List.of(lease.key(), lease.holder(), lease.takenAt(), lease.until(),
-                id.value(), at, lease.key(), at, lease.holder()));
+                id.value(), at, lease.attempt(), lease.stage().name(), lease.key(), at, lease.holder()));
         String orphaned = "";
         if (lease.orphanedBefore() != null) {
             orphaned = " OR lease_taken < ?";
@@ -405,7 +405,8 @@ public final class PostgresJobStore implements JobStore, AutoCloseable {
         try (Connection c = connection()) {
             int claimed;
             try (PreparedStatement ps = new Sql("UPDATE jobs SET lease_key = ?, lease_holder = ?, lease_taken = ?,"
-                    + " lease_until = ? WHERE id = ? AND " + LIVE + " AND (lease_key IS NULL OR lease_key <> ?"
+                    + " lease_until = ? WHERE id = ? AND " + LIVE + " AND status IN ('QUEUED', 'RUNNING')"
+                    + " AND attempt = ? AND stage = ? AND (lease_key IS NULL OR lease_key <> ?"
                     + " OR lease_until <= ? OR lease_holder = ?" + orphaned + ")", params).prepare(c)) {
                 claimed = ps.executeUpdate();
             }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * The store stage: publishes the rendered PDF at the job's output key with its content type and
  * metadata, and reports the result the job is completed with. Publishing twice writes the same
  * object; if the work copy is gone but the published one exists (a repeat after a crash), the
- * published one is reported.
+ * published one is reported and what the cut-short run left of the intermediates is deleted.
  */
 public final class StoreService implements StageWork {
     private final Blobs blobs;
@@ -40,6 +40,7 @@ public final class StoreService implements StageWork {
         if (rendered.isEmpty()) {
             Blobs.BlobInfo already = blobs.head(published).orElseThrow(() -> new DocpipeException(ErrorCode.RENDER_FAILED,
                     "the rendered PDF of job " + job.id() + " is missing"));
+            deleteIntermediates(job);
             return new JobResult(published.toString(), pages(already.metadata()), already.size());
         }
         Blobs.Blob pdf = rendered.get();
@@ -48,11 +49,19 @@ public final class StoreService implements StageWork {
                 "job-id", job.id().value(),
                 "pages", Integer.toString(pages),
                 "source-filename", job.filename() == null ? "" : asciiOnly(job.filename())));
-        // the intermediates are done with: a repeat of this stage finds the published PDF instead
+        deleteIntermediates(job);
+        return new JobResult(published.toString(), pages, pdf.bytes().length);
+    }
+
+    /**
+     * The intermediates are done with. The rendered PDF goes first: once it is gone, a repeat of this stage (the
+     * process died part-way through the deletes) does not publish again but finds the published PDF, and still
+     * deletes what the cut-short run left.
+     */
+    private void deleteIntermediates(Job job) {
         blobs.delete(keys.renderedPdf(job.id()));
         blobs.delete(keys.xhtml(job.id()));
         blobs.delete(keys.metadata(job.id()));
-        return new JobResult(published.toString(), pages, pdf.bytes().length);
     }
 
     private static int pages(Map<String, String> metadata) {

@@ -294,6 +294,7 @@ public final class PdfRenderer {
             completeMetadata(pdf, dom);
             if (tagged) {
                 PdfStandards.complete(pdf);
+                ArtifactProperties.inline(pdf);
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
             pdf.save(out);
