@@ -59,6 +59,8 @@ public final class Gateway implements AutoCloseable {
     static final String BODY_NOT_ALLOWED = "body_not_allowed";
     static final String PAYLOAD_TOO_LARGE = "payload_too_large";
     static final String STAGE = "local";
+    /** The most of a refused body read and dropped after the answer (a little over the largest route limit). */
+    static final long DRAIN_LIMIT = 16L * 1024 * 1024;
 
     /** A plain response for the in-process extras. */
     public record Plain(int status, String contentType, String body) {
@@ -270,19 +272,48 @@ public final class Gateway implements AutoCloseable {
             body.put("code", code);
         }
         return send(ex, status, Map.of("Content-Type", "application/json", "x-amzn-ErrorType", type,
-                "x-amzn-RequestId", requestId), JSON.writeValueAsBytes(body));
+                "x-amzn-RequestId", requestId), JSON.writeValueAsBytes(body), code != null);
     }
 
     private static int send(HttpExchange ex, int status, Map<String, String> headers, byte[] body) throws IOException {
+        return send(ex, status, headers, body, false);
+    }
+
+    /**
+     * Sends the response; {@code refusedBody}: the request's body was refused unread, so once the answer is
+     * out the rest of it is read and dropped (up to {@link #DRAIN_LIMIT}) before the connection closes. The
+     * JDK server drains only 64 KB: a client still sending a 10 MB body would get a reset, which can discard
+     * the answer it has not read yet.
+     */
+    private static int send(HttpExchange ex, int status, Map<String, String> headers, byte[] body, boolean refusedBody)
+            throws IOException {
         headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
         boolean noBody = "HEAD".equalsIgnoreCase(ex.getRequestMethod()) || status == 204 || status == 304;
         ex.sendResponseHeaders(status, noBody ? -1 : body.length == 0 ? -1 : body.length);
         if (!noBody && body.length > 0) {
             try (OutputStream os = ex.getResponseBody()) {
                 os.write(body);
+                if (refusedBody) {
+                    os.flush();
+                    drain(ex.getRequestBody());
+                }
             }
         }
         return status;
+    }
+
+    /** Reads and drops what is left of a request body, at most {@link #DRAIN_LIMIT} bytes; stops at any error. */
+    private static void drain(InputStream in) {
+        byte[] buffer = new byte[64 * 1024];
+        long left = DRAIN_LIMIT;
+        try {
+            int n;
+            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client went away: nothing left to protect
+        }
     }
 
     private static int bodyNotAllowed(HttpExchange ex, String requestId) throws IOException {

@@ -125,9 +125,14 @@ class ServeApiIT {
 
     @Test
     void aBodyOverTenMegabytes_isRefusedByTheGatewayWith413() throws Exception {
-        HttpResponse<String> r = serve.post("/jobs", key, "{\"content\":\"" + "a".repeat(10 * 1024 * 1024) + "\"}");
+        String body = "{\"content\":\"" + "a".repeat(10 * 1024 * 1024) + "\"}";
+        // the answer goes out while the client is still sending: each time it must reach the client whole
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = serve.post("/jobs", key, body);
 
-        assertThat(r.statusCode()).isEqualTo(413);
+            assertThat(r.statusCode()).as("attempt %d", i).isEqualTo(413);
+            assertThat(ServeProcess.json(r).path("code").asText()).isEqualTo("payload_too_large");
+        }
     }
 
     @Test
