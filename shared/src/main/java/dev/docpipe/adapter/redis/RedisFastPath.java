@@ -170,7 +170,7 @@ public final class RedisFastPath implements FastPath, AutoCloseable {
     private volatile RedisClusterCommands<String, String> commands;
     private CompletableFuture<RedisClusterCommands<String, String>> connecting;
     private long nextConnectAttempt;
-    private String lastConnectError = "no connect attempt yet";
+    private String lastConnectError = "the first connect attempt has not finished";
     private volatile boolean closed;
 
     /**
