@@ -1,12 +1,17 @@
 package dev.docpipe.function.render.pdf;
 
+import com.openhtmltopdf.css.value.FontSpecification;
 import com.openhtmltopdf.extend.FontContext;
+import com.openhtmltopdf.extend.OutputDevice;
 import com.openhtmltopdf.extend.TextRenderer;
+import com.openhtmltopdf.layout.SharedContext;
 import com.openhtmltopdf.pdfboxout.PdfBoxFSFont;
+import com.openhtmltopdf.pdfboxout.PdfBoxFastOutputDevice;
 import com.openhtmltopdf.pdfboxout.PdfBoxFontResolver;
 import com.openhtmltopdf.pdfboxout.PdfBoxRenderer;
 import com.openhtmltopdf.pdfboxout.PdfBoxTextRenderer;
 import com.openhtmltopdf.render.FSFont;
+import com.openhtmltopdf.render.JustificationInfo;
 import org.apache.pdfbox.pdmodel.font.PDFont;
 
 import java.io.IOException;
@@ -25,6 +30,14 @@ import java.util.Map;
  * {@code getStringWidth} (which sums {@code getWidth(code)} of the code points' codes: with glyph
  * substitution off, one code per code point), so layouts are identical to the byte.
  *
+ * <p>Drawing uses the same table. openhtmltopdf's {@code PdfBoxFastOutputDevice.drawString} measures
+ * every string once more with {@code getStringWidth} only to learn whether the first font of the
+ * run has all its glyphs, and throws the width away; here the table answers that, and a string the
+ * first font covers goes straight to {@code drawStringFast} with that font, which is what
+ * {@code drawString} does in that case. The font is the one the output device was just given: both
+ * of openhtmltopdf's callers set the device's font specification and its font from the same style,
+ * and resolving that specification again gives the same fonts in the same order.
+ *
  * <p>Only the plain case is served from the table: the first usable font of the run has a glyph for
  * every code point. Anything else (a missing glyph, a font that is not a plain Type 0 font) goes
  * to openhtmltopdf's own code, fallback fonts and replacement characters included.
@@ -33,10 +46,56 @@ import java.util.Map;
  */
 final class WidthCachingTextRenderer extends PdfBoxTextRenderer {
     private final Map<PDFont, GlyphWidths> widths = new IdentityHashMap<>();
+    /** The fonts of the styles drawn so far, by their (per-style) font specification. */
+    private final Map<FontSpecification, PdfBoxFSFont> drawnFonts = new IdentityHashMap<>();
+    private final SharedContext context;
+
+    WidthCachingTextRenderer(SharedContext context) {
+        this.context = context;
+    }
 
     /** Replaces the text renderer of a built, not yet laid out renderer. */
     static void install(PdfBoxRenderer renderer) {
-        renderer.getSharedContext().setTextRenderer(new WidthCachingTextRenderer());
+        SharedContext context = renderer.getSharedContext();
+        context.setTextRenderer(new WidthCachingTextRenderer(context));
+    }
+
+    @Override
+    public void drawString(OutputDevice outputDevice, String string, float x, float y) {
+        drawString(outputDevice, string, x, y, null);
+    }
+
+    @Override
+    public void drawString(OutputDevice outputDevice, String string, float x, float y, JustificationInfo info) {
+        if (outputDevice instanceof PdfBoxFastOutputDevice device) {
+            String printable = TextRenderer.getEffectivePrintableString(string);
+            PdfBoxFSFont font = fontOf(device);
+            PdfBoxFontResolver.FontDescription first = font == null || font.getFontDescriptions().isEmpty()
+                    ? null : font.getFontDescriptions().getFirst();
+            if (first != null && first.getFont() != null && hasAllGlyphs(first.getFont(), printable)) {
+                device.drawStringFast(printable, x, y, info, first, font.getSize2D());
+                return;
+            }
+        }
+        super.drawString(outputDevice, string, x, y, info);
+    }
+
+    /** The font openhtmltopdf set on the device with its specification, or null if unknown. */
+    private PdfBoxFSFont fontOf(PdfBoxFastOutputDevice device) {
+        FontSpecification spec = device.getFontSpecification();
+        if (spec == null) {
+            return null;
+        }
+        return drawnFonts.computeIfAbsent(spec,
+                s -> context.getFont(s) instanceof PdfBoxFSFont fs && fs.getFontDescriptions() != null ? fs : null);
+    }
+
+    private boolean hasAllGlyphs(PDFont font, String text) {
+        try {
+            return !Float.isNaN(widths.computeIfAbsent(font, GlyphWidths::new).stringWidth(text));
+        } catch (RuntimeException e) {
+            return false; // openhtmltopdf's drawString catches anything its measuring throws, and so do we
+        }
     }
 
     @Override
