@@ -66,7 +66,7 @@ final class WidthCachingTextRenderer extends PdfBoxTextRenderer {
     private final Map<PDFont, GlyphWidths> widths = new IdentityHashMap<>();
     /** The fonts of the styles drawn so far, by their (per-style) font specification. */
     private final Map<FontSpecification, PdfBoxFSFont> drawnFonts = new IdentityHashMap<>();
-    private final SharedContext context;
+    private final SharedContext sharedContext;
     private final Coverage coverage;
     private BidiReorderer reorderer;
 
@@ -80,8 +80,8 @@ final class WidthCachingTextRenderer extends PdfBoxTextRenderer {
         boolean surelyLacks(PdfBoxFontResolver.FontDescription description, int codePoint);
     }
 
-    WidthCachingTextRenderer(SharedContext context, Coverage coverage) {
-        this.context = context;
+    WidthCachingTextRenderer(SharedContext sharedContext, Coverage coverage) {
+        this.sharedContext = sharedContext;
         this.coverage = coverage;
     }
 
@@ -149,7 +149,7 @@ final class WidthCachingTextRenderer extends PdfBoxTextRenderer {
             return null;
         }
         return drawnFonts.computeIfAbsent(spec,
-                s -> context.getFont(s) instanceof PdfBoxFSFont fs && fs.getFontDescriptions() != null ? fs : null);
+                s -> sharedContext.getFont(s) instanceof PdfBoxFSFont fs && fs.getFontDescriptions() != null ? fs : null);
     }
 
     private boolean hasAllGlyphs(PDFont font, String text) {
@@ -306,7 +306,7 @@ final class WidthCachingTextRenderer extends PdfBoxTextRenderer {
     /** As openhtmltopdf's getReplacementChar: the replacement text in the first font that has it, else a space. */
     private Replacement replacement(PdfBoxFSFont font) {
         List<PdfBoxFontResolver.FontDescription> descriptions = font.getFontDescriptions();
-        for (String text : List.of(context.getReplacementText(), " ")) {
+        for (String text : List.of(sharedContext.getReplacementText(), " ")) {
             for (PdfBoxFontResolver.FontDescription description : descriptions) {
                 try {
                     description.getFont().getStringWidth(text);
