@@ -67,8 +67,8 @@ class WidthCachingTextRendererTest {
 
     @Test
     void latinText_withLineFeedsAndCarriageReturns_loadsOnlyTheFallbackFontsWithThoseGlyphs() throws IOException {
-        // Liberation Sans and Mono have no glyph for CR and LF; NanumSquare has (both renderers draw them with
-        // it), Droid Sans Fallback before it in the chain has not, but openhtmltopdf loads it to find that out
+        // Liberation Sans and Mono have no glyph for CR and LF; NanumSquare has (so both renderers load it),
+        // Droid Sans Fallback before it in the chain has not, but openhtmltopdf loads it to find that out
         String xhtml = Xhtml.document("code", "<p>Some <code>code</code>:</p>"
                 + "<pre style=\"font-family: DocMono\">int a;\nint b;\r\n</pre>"
                 + "<p style=\"white-space: pre-wrap\">a text file\r\nwith CRLF line ends\r\n</p>");
