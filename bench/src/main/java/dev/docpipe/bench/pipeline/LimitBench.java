@@ -30,7 +30,9 @@ import java.util.stream.Stream;
  * every file of a directory (the realistic corpus {@code bench/corpus} builds). A cold pass (the
  * first in this JVM: class loading, JIT and font caches included) and then {@code --passes - 1}
  * warm passes; per pass the wall time, docs/s, per-document time (parse + render, median and
- * mean), pages, PDF bytes and failures by class.
+ * mean), the process's CPU time per document (mean only: the JVM reads the process's CPU time in
+ * 10 ms steps; with one thread that is the documents' own work, JIT and GC included, and steadier
+ * than wall time on a shared machine), pages, PDF bytes and failures by class.
  *
  * <p>It uses only the public API of the parse and render stages, so the same class runs against an
  * older build ({@code -cp bench/target/classes:old/docpipe-local.jar}) to compare the two.
@@ -51,8 +53,12 @@ public final class LimitBench {
     private record Prepared(Input input, String xhtml, DocumentInfo info) {
     }
 
-    private record Result(double ms, int pages, long bytes, String failure) {
+    /** @param cpuMs CPU time of the whole process meanwhile (render, JIT, GC): per document with one thread only */
+    private record Result(double ms, double cpuMs, int pages, long bytes, String failure) {
     }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     public static void main(String[] args) throws Exception {
         System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
@@ -99,8 +105,8 @@ public final class LimitBench {
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("java.version"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-        out.append("| pass | wall s | docs/s | ms/doc median | ms/doc mean | pages | PDF MB | failed |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---|\n");
+        out.append("| pass | wall s | docs/s | ms/doc median | ms/doc mean | CPU ms/doc mean | pages | PDF MB | failed |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         System.out.print(out);
         for (int pass = 0; pass < passes; pass++) {
             long t0 = System.nanoTime();
@@ -108,10 +114,12 @@ public final class LimitBench {
             double wall = (System.nanoTime() - t0) / 1e9;
             double[] ms = results.stream().mapToDouble(Result::ms).toArray();
             Stats s = Stats.of(ms);
+            Stats cpu = Stats.of(results.stream().mapToDouble(Result::cpuMs).toArray());
             Map<String, Integer> failures = new TreeMap<>();
             results.stream().filter(r -> r.failure() != null).forEach(r -> failures.merge(r.failure(), 1, Integer::sum));
-            String row = String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %d | %.1f | %s |%n",
+            String row = String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.1f | %s |%n",
                     pass == 0 ? "cold" : "warm " + pass, wall, inputs.size() / wall, s.median(), s.mean(),
+                    cpu.mean(),
                     results.stream().mapToInt(Result::pages).sum(),
                     results.stream().mapToLong(Result::bytes).sum() / 1048576.0,
                     failures.isEmpty() ? "0" : failures.toString());
@@ -146,25 +154,35 @@ public final class LimitBench {
 
     private static Result one(DocumentConverter converter, PdfRenderer renderer, Input in) {
         long t0 = System.nanoTime();
+        long c0 = OS.getProcessCpuTime();
         try {
             Prepared p = prepare(converter, in);
             RenderedPdf pdf = renderer.render(p.xhtml(), p.info());
-            return new Result((System.nanoTime() - t0) / 1e6, pdf.pages(), pdf.bytes().length, null);
+            return new Result(ms(t0, System.nanoTime()), ms(c0, OS.getProcessCpuTime()), pdf.pages(),
+                    pdf.bytes().length, null);
         } catch (RuntimeException e) {
-            return new Result((System.nanoTime() - t0) / 1e6, 0, 0, e.getClass().getSimpleName());
+            return new Result(ms(t0, System.nanoTime()), ms(c0, OS.getProcessCpuTime()), 0, 0,
+                    e.getClass().getSimpleName());
         }
+    }
+
+    private static double ms(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1e6;
     }
 
     private static Result renderOne(PdfRenderer renderer, Prepared p) {
         if (p.xhtml() == null) {
-            return new Result(0, 0, 0, "parse");
+            return new Result(0, 0, 0, 0, "parse");
         }
         long t0 = System.nanoTime();
+        long c0 = OS.getProcessCpuTime();
         try {
             RenderedPdf pdf = renderer.render(p.xhtml(), p.info());
-            return new Result((System.nanoTime() - t0) / 1e6, pdf.pages(), pdf.bytes().length, null);
+            return new Result(ms(t0, System.nanoTime()), ms(c0, OS.getProcessCpuTime()), pdf.pages(),
+                    pdf.bytes().length, null);
         } catch (RuntimeException e) {
-            return new Result((System.nanoTime() - t0) / 1e6, 0, 0, e.getClass().getSimpleName());
+            return new Result(ms(t0, System.nanoTime()), ms(c0, OS.getProcessCpuTime()), 0, 0,
+                    e.getClass().getSimpleName());
         }
     }
 

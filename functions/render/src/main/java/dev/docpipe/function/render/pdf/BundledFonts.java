@@ -5,6 +5,7 @@ import com.openhtmltopdf.outputdevice.helper.BaseRendererBuilder.FontStyle;
 import com.openhtmltopdf.pdfboxout.PDFontSupplier;
 import com.openhtmltopdf.pdfboxout.PdfBoxFontResolver;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
+import org.apache.fontbox.ttf.CmapLookup;
 import org.apache.fontbox.ttf.TTFParser;
 import org.apache.fontbox.ttf.TrueTypeFont;
 import org.apache.pdfbox.io.RandomAccessReadBuffer;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,11 +71,22 @@ final class BundledFonts {
     private static final String PDFBOX_TTF = "/org/apache/pdfbox/resources/ttf/";
     private static final String BUNDLED = "/fonts/";
 
-    /** One parsed face and the CSS names it answers to. */
-    record Face(String resource, TrueTypeFont ttf, int weight, FontStyle style, List<String> families,
+    /**
+     * One parsed face and the CSS names it answers to; {@code cmap} is its Unicode cmap, the one a
+     * {@link PDType0Font} of it looks glyphs up in.
+     */
+    record Face(String resource, TrueTypeFont ttf, CmapLookup cmap, int weight, FontStyle style, List<String> families,
                 boolean fallback) {
         IdentValue styleIdent() {
             return style == FontStyle.ITALIC ? IdentValue.ITALIC : IdentValue.NORMAL;
+        }
+
+        String key() {
+            return key(families.getFirst(), weight, styleIdent());
+        }
+
+        static String key(String family, int weight, IdentValue style) {
+            return family + ":" + weight + ":" + style;
         }
     }
 
@@ -118,7 +131,7 @@ final class BundledFonts {
                 throw new IllegalStateException("bundled font missing from the classpath: " + resource);
             }
             TrueTypeFont ttf = new TTFParser().parse(new RandomAccessReadBuffer(in.readAllBytes()));
-            return new Face(resource, ttf, weight, style, families, fallback);
+            return new Face(resource, ttf, ttf.getUnicodeCmapLookup(), weight, style, families, fallback);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot parse bundled font " + resource, e);
         }
@@ -130,18 +143,49 @@ final class BundledFonts {
         for (Face face : faces) {
             for (String family : face.families()) {
                 builder.useFont(perDocument.supplier(face), family, face.weight(), face.style(), true);
+                perDocument.register(Face.key(family, face.weight(), face.styleIdent()), face);
             }
         }
         return perDocument;
     }
 
     /** The {@code PDType0Font}s of one render, created on first use, one per face. */
-    final class PerDocument {
+    final class PerDocument implements WidthCachingTextRenderer.Coverage {
         private final PDDocument doc;
         private final Map<Face, PDFont> loaded = new IdentityHashMap<>();
+        /** The faces by the family, weight and style they were registered under. */
+        private final Map<String, Face> registered = new HashMap<>();
 
         private PerDocument(PDDocument doc) {
             this.doc = doc;
+        }
+
+        /** The faces whose font was loaded into this document so far. */
+        List<Face> loadedFaces() {
+            return List.copyOf(loaded.keySet());
+        }
+
+        private void register(String key, Face face) {
+            Face before = registered.putIfAbsent(key, face);
+            if (before != null && before != face) {
+                throw new IllegalStateException(key + " names two bundled faces: " + before.resource() + ", "
+                        + face.resource());
+            }
+        }
+
+        /**
+         * True when {@code description} is one of these faces, its font not yet loaded, and the face has
+         * no glyph for the code point: what openhtmltopdf would learn by loading the font (a
+         * {@code PDType0Font} of Droid Sans Fallback measures all its 49,382 glyphs) and asking it.
+         * A font of the document's own {@code @font-face} rules is never taken for one of these.
+         */
+        @Override
+        public boolean surelyLacks(PdfBoxFontResolver.FontDescription description, int codePoint) {
+            if (description.isFontAvailable() || description.isFromFontFace()) {
+                return false;
+            }
+            Face face = registered.get(Face.key(description.getFamily(), description.getWeight(), description.getStyle()));
+            return face != null && face.cmap().getGlyphId(codePoint) == 0;
         }
 
         /**
@@ -163,6 +207,7 @@ final class BundledFonts {
             for (Face face : chain) {
                 resolver.addFont(supplier(face), face.families().getFirst(), face.weight(), face.styleIdent(),
                         true, PdfBoxFontResolver.FontGroup.PRE_BUILT_IN_FALLBACK);
+                register(face.key(), face);
             }
         }
 

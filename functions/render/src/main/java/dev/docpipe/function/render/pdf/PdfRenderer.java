@@ -273,7 +273,8 @@ public final class PdfRenderer {
             long laidOut;
             long written;
             try (PdfBoxRenderer renderer = builder.buildPdfRenderer()) {
-                WidthCachingTextRenderer.install(renderer);
+                WidthCachingTextRenderer.install(renderer,
+                        documentFonts == null ? WidthCachingTextRenderer.Coverage.UNKNOWN : documentFonts);
                 if (documentFonts != null) {
                     documentFonts.registerFallbacks(renderer.getFontResolver(), prepared.mostlyKorean());
                 }

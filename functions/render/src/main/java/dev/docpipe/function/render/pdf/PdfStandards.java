@@ -52,38 +52,34 @@ final class PdfStandards {
         return SRGB.clone();
     }
 
-    /** Mends a tagged PDF before it is saved. */
+    /**
+     * Mends a tagged PDF before it is saved: one walk of the structure tree in reading order (each
+     * {@code getKids} wraps every kid in a new object, so the tree is read once, not once per mend).
+     */
     static void complete(PDDocument pdf) {
         PDStructureTreeRoot root = pdf.getDocumentCatalog().getStructureTreeRoot();
         if (root != null) {
-            renumberHeadings(root, new ArrayDeque<>());
-            mendLists(root, "");
-            mendTables(root);
+            mend(root, "", new ArrayDeque<>());
         }
     }
 
-    private static void mendLists(PDStructureNode node, String nodeType) {
-        for (Object kid : node.getKids()) {
-            if (!(kid instanceof PDStructureElement element)) {
-                continue;
-            }
+    /**
+     * @param nodeType the structure type of {@code node} as mended ("" for the root)
+     * @param open     the headings above the current point: {original level, new level}
+     */
+    private static void mend(PDStructureNode node, String nodeType, Deque<int[]> open) {
+        for (PDStructureElement element : elements(node)) {
             String type = String.valueOf(element.getStructureType());
-            if ((type.equals("LI") && !nodeType.equals("L")) || (type.equals("LBody") && !nodeType.equals("LI"))) {
+            if (HEADING.matcher(type).matches()) {
+                type = renumberHeading(element, type, open);
+            } else if ((type.equals("LI") && !nodeType.equals("L"))
+                    || (type.equals("LBody") && !nodeType.equals("LI"))) {
                 element.setStructureType("Div");
                 type = "Div";
+            } else if (type.equals("Table")) {
+                mendColumns(element);
             }
-            mendLists(element, type);
-        }
-    }
-
-    private static void mendTables(PDStructureNode node) {
-        for (Object kid : node.getKids()) {
-            if (kid instanceof PDStructureElement element) {
-                if ("Table".equals(element.getStructureType())) {
-                    mendColumns(element);
-                }
-                mendTables(element);
-            }
+            mend(element, type, open);
         }
     }
 
@@ -133,7 +129,7 @@ final class PdfStandards {
         }
     }
 
-    private static List<PDStructureElement> elements(PDStructureElement parent) {
+    private static List<PDStructureElement> elements(PDStructureNode parent) {
         List<PDStructureElement> out = new ArrayList<>();
         for (Object kid : parent.getKids()) {
             if (kid instanceof PDStructureElement element) {
@@ -194,25 +190,18 @@ final class PdfStandards {
         }
     }
 
-    /** @param open the headings above the current point: {original level, new level} */
-    private static void renumberHeadings(PDStructureNode node, Deque<int[]> open) {
-        for (Object kid : node.getKids()) {
-            if (!(kid instanceof PDStructureElement element)) {
-                continue;
-            }
-            String type = element.getStructureType();
-            if (type != null && HEADING.matcher(type).matches()) {
-                int level = type.charAt(1) - '0';
-                while (!open.isEmpty() && open.peek()[0] >= level) {
-                    open.pop();
-                }
-                int renumbered = open.isEmpty() ? 1 : open.peek()[1] + 1;
-                open.push(new int[]{level, renumbered});
-                if (renumbered != level) {
-                    element.setStructureType("H" + renumbered);
-                }
-            }
-            renumberHeadings(element, open);
+    /** Renumbers one heading (a level below the nearest earlier heading of a smaller original level); its new type. */
+    private static String renumberHeading(PDStructureElement heading, String type, Deque<int[]> open) {
+        int level = type.charAt(1) - '0';
+        while (!open.isEmpty() && open.peek()[0] >= level) {
+            open.pop();
         }
+        int renumbered = open.isEmpty() ? 1 : open.peek()[1] + 1;
+        open.push(new int[]{level, renumbered});
+        if (renumbered == level) {
+            return type;
+        }
+        heading.setStructureType("H" + renumbered);
+        return "H" + renumbered;
     }
 }
