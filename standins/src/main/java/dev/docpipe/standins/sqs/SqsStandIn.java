@@ -17,6 +17,9 @@ import org.elasticmq.util.NowProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
+import scala.concurrent.Await;
+import scala.concurrent.Future;
+import scala.concurrent.duration.FiniteDuration;
 import scala.util.Either;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -56,6 +59,8 @@ public final class SqsStandIn implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsStandIn.class);
     private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long requests under way at {@link #close()} may take to finish. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(1);
     private static SqsStandIn shared;
     private static Path persistentDirectory;
 
@@ -155,7 +160,15 @@ public final class SqsStandIn implements AutoCloseable {
             client.close();
         }
         try {
-            server.stopAndWait();
+            // ElasticMQ's own stopAndWait() lets every request under way finish, up to a minute: a long
+            // poll holds it for its whole wait time (20 s for the pipeline's pollers) even after its
+            // client has gone. Requests get STOP_GRACE to finish; the actor system's end closes the rest.
+            Future<?> stopping = (Future<?>) server.stopAndGetFuture().apply();
+            Await.ready(stopping, FiniteDuration.apply(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.debug("SQS stand-in on {}: requests still under way after {} ms are cut", endpoint, STOP_GRACE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("SQS stand-in on {} did not stop cleanly: {}", endpoint, e.toString());
         }

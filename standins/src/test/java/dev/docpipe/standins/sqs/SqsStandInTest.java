@@ -107,6 +107,41 @@ class SqsStandInTest {
         }
     }
 
+    /**
+     * A long poll under way does not hold the stop for its wait time (ElasticMQ's own stop waits for
+     * every request to finish): what a persistent server keeps is still there at the next start.
+     */
+    @Test
+    void closing_cutsALongPollShort_andKeepsWhatWasSent() throws Exception {
+        CompletableFuture<List<Message>> waiting;
+        Duration closing;
+        try (SqsStandIn server = SqsStandIn.builder().dataDirectory(data).start()) {
+            SqsClient sqs = server.client();
+            String idle = sqs.createQueue(r -> r.queueName("idle-at-stop")).queueUrl();
+            String kept = sqs.createQueue(r -> r.queueName("kept-at-stop")).queueUrl();
+            sqs.sendMessage(r -> r.queueUrl(kept).messageBody("sent-before-stop"));
+            SqsClient other = SqsClient.builder().endpointOverride(server.endpoint()).region(server.client()
+                    .serviceClientConfiguration().region()).credentialsProvider(server.client()
+                    .serviceClientConfiguration().credentialsProvider()).build();
+            waiting = CompletableFuture.supplyAsync(
+                    () -> other.receiveMessage(r -> r.queueUrl(idle).waitTimeSeconds(20)).messages());
+            Thread.sleep(1_000); // the receive waits by now
+            long t0 = System.nanoTime();
+            server.close();
+            closing = Duration.ofNanos(System.nanoTime() - t0);
+            other.close();
+        }
+        assertThat(closing).as("close with a 20 s long poll under way").isLessThan(Duration.ofSeconds(10));
+        assertThat(waiting).failsWithin(Duration.ofSeconds(10));
+
+        try (SqsStandIn again = SqsStandIn.builder().dataDirectory(data).start()) {
+            SqsClient sqs = again.client();
+            String kept = sqs.getQueueUrl(r -> r.queueName("kept-at-stop")).queueUrl();
+            assertThat(sqs.receiveMessage(r -> r.queueUrl(kept).waitTimeSeconds(3)).messages())
+                    .extracting(Message::body).containsExactly("sent-before-stop");
+        }
+    }
+
     @Test
     void oneJvmPersistsToOneDirectoryOnly() {
         try (SqsStandIn server = SqsStandIn.builder().dataDirectory(data).start()) {
