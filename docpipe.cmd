@@ -24,8 +24,8 @@ if not defined BEST (
   exit /b 2
 )
 set "JAVA_HOME=%BEST%"
-rem the client compiler only: on two cores the optimising one took the CPU the work needed (docs/benchmarks.md, "The JIT")
-set "OPTS=-Xmx560m -XX:TieredStopAtLevel=1"
+rem the client compiler only, compiling after a tenth of the usual calls: on two cores the optimising one took the CPU the work needed (docs/benchmarks.md, "The JIT")
+set "OPTS=-Xmx560m -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1"
 rem JDK 19+: a class-data sharing archive next to the jar, written by the JVM when a run ends without a valid one
 if %BEST_VERSION% GEQ 19 set "OPTS=%OPTS% -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=%HERE%local\target\docpipe-local.jsa" -Xlog:cds*=off"
 if %BEST_VERSION% GEQ 22 set "OPTS=%OPTS% --enable-native-access=ALL-UNNAMED"
