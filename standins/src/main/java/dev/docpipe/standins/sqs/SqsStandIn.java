@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * An SQS-protocol server (ElasticMQ, embedded) on 127.0.0.1, with an SDK client pointed at it.
@@ -165,7 +166,7 @@ public final class SqsStandIn implements AutoCloseable {
             // client has gone. Requests get STOP_GRACE to finish; the actor system's end closes the rest.
             Future<?> stopping = (Future<?>) server.stopAndGetFuture().apply();
             Await.ready(stopping, FiniteDuration.apply(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             LOG.debug("SQS stand-in on {}: requests still under way after {} ms are cut", endpoint, STOP_GRACE.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -154,7 +154,7 @@ final class WidthCachingTextRenderer extends PdfBoxTextRenderer {
 
     private boolean hasAllGlyphs(PDFont font, String text) {
         try {
-            return !Float.isNaN(widths.computeIfAbsent(font, GlyphWidths::new).stringWidth(text));
+            return !Float.isNaN(tableWidth(font, text));
         } catch (RuntimeException e) {
             return false; // openhtmltopdf's drawString catches anything its measuring throws, and so do we
         }
@@ -170,7 +170,7 @@ final class WidthCachingTextRenderer extends PdfBoxTextRenderer {
             return super.getWidth(context, font, string);
         }
         String printable = TextRenderer.getEffectivePrintableString(string);
-        float units = widths.computeIfAbsent(first, GlyphWidths::new).stringWidth(printable);
+        float units = tableWidth(first, printable);
         if (!Float.isNaN(units)) {
             return round(units / 1000f * fs.getSize2D());
         }
@@ -211,8 +211,13 @@ final class WidthCachingTextRenderer extends PdfBoxTextRenderer {
 
     /** {@code font.getStringWidth(text)}, from the table when it has every code point. */
     private float stringWidth(PDFont font, String text) throws IOException {
-        float units = widths.computeIfAbsent(font, GlyphWidths::new).stringWidth(text);
+        float units = tableWidth(font, text);
         return Float.isNaN(units) ? font.getStringWidth(text) : units;
+    }
+
+    /** {@code font.getStringWidth(text)} from the table of {@code font}; NaN when it lacks a code point. */
+    private float tableWidth(PDFont font, String text) {
+        return widths.computeIfAbsent(font, GlyphWidths::new).stringWidth(text);
     }
 
     /** One font run: text drawn with one font of the chain. */
