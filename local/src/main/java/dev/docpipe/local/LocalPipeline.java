@@ -400,8 +400,18 @@ public final class LocalPipeline implements AutoCloseable {
         RequestHandler<SQSEvent, SQSBatchResponse> decorated = hooks.handlers().apply(name, handler);
         handlers.put(name, decorated);
         functions.put(name, () -> SqsEventSourcePoller.builder(sqs.client(), decorated)
-                .queueUrls(queueUrls).batchSize(5).concurrency(workers).functionName(name)
+                .queueUrls(queueUrls).batchSize(batchSize(name)).concurrency(workers).functionName(name)
                 .waitTime(LONG_POLL).functionTimeout(timeout).retryBackoff(LocalPipeline::retryAfter).build());
+    }
+
+    /**
+     * Messages per invocation of a function's poller: never more than template.yaml's {@code BatchSize}. A
+     * worker runs its batch one message after the other, so render takes one document at a time as in AWS
+     * (in batches of 5 a small document waited up to a minute behind large ones while the other worker
+     * rendered later arrivals); the other functions' messages take milliseconds and keep batches of 5.
+     */
+    static int batchSize(String function) {
+        return "render".equals(function) ? 1 : 5;
     }
 
     /**
