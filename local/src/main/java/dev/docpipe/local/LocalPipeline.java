@@ -133,7 +133,8 @@ public final class LocalPipeline implements AutoCloseable {
     /**
      * How to run it. {@code dataDirectory} null keeps everything in memory; {@code s3Port} and
      * {@code sqsPort} 0 take any free port (a fixed one keeps endpoints, queue URLs and pre-signed URLs
-     * valid across restarts).
+     * valid across restarts). {@code outcomes} null runs the webhook queue and function; see
+     * {@link #withOutcomesTo}.
      */
     public record Options(Path dataDirectory, Config.StoreKind store, boolean redis, int maxReceiveCount,
                           FunctionTimeouts timeouts, Duration sweepInterval, Map<String, String> settings,
