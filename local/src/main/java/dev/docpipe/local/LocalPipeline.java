@@ -29,6 +29,7 @@ import dev.docpipe.function.render.pdf.DocumentInfo;
 import dev.docpipe.function.render.pdf.PdfRenderer;
 import dev.docpipe.function.render.pdf.RenderLimits;
 import dev.docpipe.job.Format;
+import dev.docpipe.job.Job;
 import dev.docpipe.job.RenderOptions;
 import dev.docpipe.function.store.StoreHandler;
 import dev.docpipe.function.sweeper.SweeperService;
@@ -66,12 +67,15 @@ import dev.docpipe.fetch.FetchPolicy;
 import dev.docpipe.fetch.UrlFetcher;
 import dev.docpipe.port.Blobs;
 import dev.docpipe.port.StageQueues;
+import dev.docpipe.port.Webhooks;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Objects;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.time.Clock;
@@ -129,15 +133,16 @@ public final class LocalPipeline implements AutoCloseable {
     /**
      * How to run it. {@code dataDirectory} null keeps everything in memory; {@code s3Port} and
      * {@code sqsPort} 0 take any free port (a fixed one keeps endpoints, queue URLs and pre-signed URLs
-     * valid across restarts).
+     * valid across restarts). {@code outcomes} null runs the webhook queue and function; see
+     * {@link #withOutcomesTo}.
      */
     public record Options(Path dataDirectory, Config.StoreKind store, boolean redis, int maxReceiveCount,
                           FunctionTimeouts timeouts, Duration sweepInterval, Map<String, String> settings,
-                          int renderWorkers, Hooks hooks, int s3Port, int sqsPort) {
+                          int renderWorkers, Hooks hooks, int s3Port, int sqsPort, Consumer<Job> outcomes) {
         /** The deployed functions' timeouts: each queue's visibility is derived from them as in AWS. */
         public static Options inMemory(Config.StoreKind store, boolean redis) {
             return new Options(null, store, redis, 5, FunctionTimeouts.DEPLOYED, Duration.ofSeconds(30), Map.of(), 2,
-                    Hooks.none(), 0, 0);
+                    Hooks.none(), 0, 0, null);
         }
 
         /** State under {@code directory} (S3 objects, queues and messages, the job store) survives a restart. */
@@ -148,12 +153,12 @@ public final class LocalPipeline implements AutoCloseable {
         /** As {@link #persistentIn(Path, int)}, with the SQS endpoint on {@code fixedSqsPort} too. */
         public Options persistentIn(Path directory, int fixedS3Port, int fixedSqsPort) {
             return new Options(directory, store, redis, maxReceiveCount, timeouts, sweepInterval, settings,
-                    renderWorkers, hooks, fixedS3Port, fixedSqsPort);
+                    renderWorkers, hooks, fixedS3Port, fixedSqsPort, outcomes);
         }
 
         public Options withSettings(Map<String, String> more) {
             return new Options(dataDirectory, store, redis, maxReceiveCount, timeouts, sweepInterval, more,
-                    renderWorkers, hooks, s3Port, sqsPort);
+                    renderWorkers, hooks, s3Port, sqsPort, outcomes);
         }
 
         /**
@@ -163,17 +168,28 @@ public final class LocalPipeline implements AutoCloseable {
          */
         public Options withRedrive(int receives, FunctionTimeouts functionTimeouts) {
             return new Options(dataDirectory, store, redis, receives, functionTimeouts, sweepInterval, settings,
-                    renderWorkers, hooks, s3Port, sqsPort);
+                    renderWorkers, hooks, s3Port, sqsPort, outcomes);
         }
 
         public Options withSweepInterval(Duration interval) {
             return new Options(dataDirectory, store, redis, maxReceiveCount, timeouts, interval, settings,
-                    renderWorkers, hooks, s3Port, sqsPort);
+                    renderWorkers, hooks, s3Port, sqsPort, outcomes);
         }
 
         public Options withHooks(Hooks value) {
             return new Options(dataDirectory, store, redis, maxReceiveCount, timeouts, sweepInterval, settings,
-                    renderWorkers, value, s3Port, sqsPort);
+                    renderWorkers, value, s3Port, sqsPort, outcomes);
+        }
+
+        /**
+         * For a pipeline no job of which can have a callback URL ({@code convert}: there is no API to name
+         * one): each finished job's outcome, which would be queued for the webhook function, is handed to
+         * {@code listener} instead (on the thread that finished the job: keep it short), and the webhook
+         * queue and function are not set up. A callback URL is then refused at submission.
+         */
+        public Options withOutcomesTo(Consumer<Job> listener) {
+            return new Options(dataDirectory, store, redis, maxReceiveCount, timeouts, sweepInterval, settings,
+                    renderWorkers, hooks, s3Port, sqsPort, Objects.requireNonNull(listener, "listener"));
         }
     }
 
@@ -269,13 +285,21 @@ public final class LocalPipeline implements AutoCloseable {
         S3Client s3Client = track(s3.newClient());
         Hooks hooks = o.hooks();
         Blobs blobs = hooks.blobs().apply(new S3Blobs(s3Client, track(s3.newPresigner())));
-        String webhookUrl = SqsQueueSetup.createWebhookQueue(sqsClient, names, o.maxReceiveCount(),
-                FunctionTimeouts.visibilityOf(WebhookHandler.TIMEOUT));
-        SqsWebhookQueue webhookQueue = new SqsWebhookQueue(sqsClient, names);
+        String webhookUrl = null;
+        SqsWebhookQueue webhookQueue = null;
+        Webhooks webhooks;
+        if (o.outcomes() == null) {
+            webhookUrl = SqsQueueSetup.createWebhookQueue(sqsClient, names, o.maxReceiveCount(),
+                    FunctionTimeouts.visibilityOf(WebhookHandler.TIMEOUT));
+            webhookQueue = new SqsWebhookQueue(sqsClient, names);
+            webhooks = Components.webhooks(blobs, config, webhookQueue);
+        } else {
+            webhooks = outcomesTo(o.outcomes());
+        }
         components = new Components(config, clock, store, fastPath, blobs,
                 hooks.queues().apply(new SqsStageQueues(sqsClient, names,
                         SqsStageQueues.groupByOwner(env.get(SqsStageQueues.GROUPING_VARIABLE)))), metrics,
-                Components.webhooks(blobs, config, webhookQueue));
+                webhooks);
 
         UploadIntake uploads = new UploadIntake(components.blobs(), components.intake(), BUCKET);
         WorkKeys keys = new WorkKeys(BUCKET);
@@ -300,13 +324,15 @@ public final class LocalPipeline implements AutoCloseable {
         }
         function("deadletter", hooks, new DeadLetterHandler(components.deadLetters()), 1, t.deadLetter(),
                 deadLetterQueues.toArray(String[]::new));
-        WebhookPolicy webhookPolicy = WebhookPolicy.from(env);
-        FetchPolicy deliveries = hooks.fetchPolicy() == null
-                ? WebhookService.fetchPolicy(PublicAddressPolicy.INSTANCE, HostResolver.system(), FetchPolicy.WEB_PORTS, webhookPolicy)
-                : WebhookService.fetchPolicy(hooks.fetchPolicy().addresses(), hooks.fetchPolicy().resolver(),
-                        hooks.fetchPolicy().allowedPorts(), webhookPolicy);
-        function("webhook", hooks, new WebhookHandler(WebhookService.from(components, webhookQueue, webhookPolicy,
-                deliveries)), STAGE_WORKERS, WebhookHandler.TIMEOUT, webhookUrl);
+        if (webhookQueue != null) {
+            WebhookPolicy webhookPolicy = WebhookPolicy.from(env);
+            FetchPolicy deliveries = hooks.fetchPolicy() == null
+                    ? WebhookService.fetchPolicy(PublicAddressPolicy.INSTANCE, HostResolver.system(), FetchPolicy.WEB_PORTS, webhookPolicy)
+                    : WebhookService.fetchPolicy(hooks.fetchPolicy().addresses(), hooks.fetchPolicy().resolver(),
+                            hooks.fetchPolicy().allowedPorts(), webhookPolicy);
+            function("webhook", hooks, new WebhookHandler(WebhookService.from(components, webhookQueue, webhookPolicy,
+                    deliveries)), STAGE_WORKERS, WebhookHandler.TIMEOUT, webhookUrl);
+        }
         functions.keySet().forEach(this::startFunction);
 
         sweeper = new SweeperService(components.sweeper(), uploads, clock, config.queuedTimeout(), 500);
@@ -315,6 +341,22 @@ public final class LocalPipeline implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
         LOG.info("local pipeline up: S3 {}, SQS {}, store {}, redis {}", s3.endpoint(), sqs.endpoint(),
                 o.store(), redis == null ? "off" : redis.uri());
+    }
+
+    /** {@link Options#withOutcomesTo}: outcomes to the listener; no job may have a callback URL. */
+    private static Webhooks outcomesTo(Consumer<Job> listener) {
+        return new Webhooks() {
+            @Override
+            public void subscribe(Job job, String callbackUrl) {
+                throw new IllegalStateException("job " + job.id() + " names a callback URL, but this pipeline "
+                        + "delivers no webhooks");
+            }
+
+            @Override
+            public void finished(Job job) {
+                listener.accept(job);
+            }
+        };
     }
 
     /** What a start on another thread gives: the job store or the fast path, and the URL the functions get. */

@@ -36,7 +36,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -53,7 +55,10 @@ import java.util.regex.Pattern;
  */
 final class ConvertCommand {
     static final String OWNER = "cli";
+    /** How often the progress line is redrawn and Ctrl-C noticed while waiting for jobs to finish. */
     private static final Duration POLL = Duration.ofMillis(250);
+    /** With no job reported finished for this long, the jobs are read from the job store. */
+    private static final Duration QUIET = Duration.ofSeconds(1);
     private static final Pattern UPLOAD_GROUP = Pattern.compile("/uploads/[^/]+/" + OWNER + "/(\\d+)/");
     /** Receives before a message goes to its dead-letter queue: a transient failure is retried twice. */
     static final int MAX_RECEIVES = 3;
@@ -198,8 +203,12 @@ final class ConvertCommand {
 
     private int convert(ConvertOptions options, List<Inputs.InputFile> files, List<Doc> fileDocs, List<Doc> urlDocs,
                         long t0) {
+        // Each finished job is handed over by the pipeline as it finishes (the outcome event the webhook
+        // function would get; no job here can have a callback URL), instead of reading every job from the
+        // store four times a second.
+        BlockingQueue<Job> outcomes = new LinkedBlockingQueue<>();
         LocalPipeline.Options pipelineOptions = LocalPipeline.Options.inMemory(options.store(), options.redis())
-                .withRedrive(MAX_RECEIVES, FunctionTimeouts.DEPLOYED);
+                .withRedrive(MAX_RECEIVES, FunctionTimeouts.DEPLOYED).withOutcomesTo(outcomes::add);
         try {
             pipeline = LocalPipeline.start(pipelineOptions);
         } finally {
@@ -282,31 +291,30 @@ final class ConvertCommand {
             }
         }
 
-        // follow the jobs until every document has its PDF or its error
+        // follow the jobs until every document has its PDF or its error: as the pipeline reports them
+        // finished, and from the job store whenever it has reported nothing for a while (a safety net: every
+        // finishing write reports, but the store is what counts)
+        long lastHeard = System.nanoTime();
         while (!allFinished(fileDocs, urlDocs)) {
             if (stopping.get()) {
                 return Main.EXIT_INTERRUPTED;
             }
-            for (Job job : allJobs()) {
-                Unit unit = byJob.get(job.id());
-                if (unit == null) {
-                    Matcher m = UPLOAD_GROUP.matcher(job.source().location());
-                    if (job.source().kind() == Source.Kind.S3 && m.find()) {
-                        int index = Integer.parseInt(m.group(1));
-                        if (index < fileUnits) {
-                            unit = units.get(index);
-                            byJob.put(job.id(), unit);
-                        }
-                    }
+            Job reported = take(outcomes, POLL);
+            if (reported != null) {
+                List<Job> jobs = new ArrayList<>();
+                jobs.add(reported);
+                outcomes.drainTo(jobs);
+                for (Job job : jobs) {
+                    follow(job, units, byJob, fileUnits);
                 }
-                if (unit != null && !unit.resolved && job.status().isTerminal()) {
-                    resolve(unit, job);
+                lastHeard = System.nanoTime();
+            } else if (System.nanoTime() - lastHeard >= QUIET.toNanos()) {
+                for (Job job : allJobs()) {
+                    follow(job, units, byJob, fileUnits);
                 }
+                lastHeard = System.nanoTime();
             }
             progress.update(written, failedCount(fileDocs, urlDocs));
-            if (!allFinished(fileDocs, urlDocs)) {
-                sleep(POLL);
-            }
         }
         int failed = failedCount(fileDocs, urlDocs);
         progress.finish(written, failed);
@@ -314,6 +322,33 @@ final class ConvertCommand {
         closePipeline();
         summary(fileDocs, urlDocs, finished - t0, started - t0, finished - started);
         return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;
+    }
+
+    /** Matches a job to what it stands for (by its upload key, or its URL submission) and, once finished, writes its PDFs. */
+    private void follow(Job job, List<Unit> units, Map<JobId, Unit> byJob, int fileUnits) {
+        Unit unit = byJob.get(job.id());
+        if (unit == null) {
+            Matcher m = UPLOAD_GROUP.matcher(job.source().location());
+            if (job.source().kind() == Source.Kind.S3 && m.find()) {
+                int index = Integer.parseInt(m.group(1));
+                if (index < fileUnits) {
+                    unit = units.get(index);
+                    byJob.put(job.id(), unit);
+                }
+            }
+        }
+        if (unit != null && !unit.resolved && job.status().isTerminal()) {
+            resolve(unit, job);
+        }
+    }
+
+    private static Job take(BlockingQueue<Job> outcomes, Duration wait) {
+        try {
+            return outcomes.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private void resolve(Unit unit, Job job) {
@@ -525,14 +560,6 @@ final class ConvertCommand {
         }
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 
     private static void deleteQuietly(Path p) {
         try {

@@ -75,6 +75,9 @@ public final class SqsStandIn implements AutoCloseable {
      *       it; a message sent to a queue with a receive waiting is handed over at once, without the
      *       scheduler. A 1 s tick delays only those two by up to a second.</li>
      *   <li>The request timeout leaves room for a long poll of 20 s ending a tick late.</li>
+     *   <li>Headers stay raw (no modeled-header parsing): the SDK's {@code User-Agent} does not parse as
+     *       Pekko's model of it, and each failure was parsed again in tracing mode to word a warning,
+     *       several exceptions thrown per SQS request. ElasticMQ reads its headers by name.</li>
      * </ul>
      * The dispatchers keep Pekko's sizes: with two threads each, small jobs through {@code serve} were
      * slower on a loaded machine (docs/benchmarks.md).
@@ -82,6 +85,7 @@ public final class SqsStandIn implements AutoCloseable {
     private static final String IDLE_FRIENDLY = """
             pekko.scheduler.tick-duration = 1s
             pekko.http.server.request-timeout = 25 s
+            pekko.http.server.parsing.modeled-header-parsing = off
             """;
 
     private final ActorSystem ownActorSystem;
