@@ -36,7 +36,6 @@ class ArtifactsIT {
             "fonts/", Set.of("RenderFunction"),
             "org/commonmark/", Set.of("ParseFunction"),
             "org/jsoup/", Set.of("ParseFunction", "RenderFunction"),
-            "org/crac/", Set.of("SubmitFunction", "StatusFunction"),
             "dashboard/", Set.of("StatusFunction"));
 
     /** The largest artifact must stay under 25 MB (decimal; docs/benchmarks.md lists the sizes). */

@@ -133,9 +133,10 @@ class TemplateTest {
     }
 
     @Test
-    void theApiFunctionsRunOnSnapStartWithAnAlias() {
+    void everyFunctionRunsOnSnapStartBehindAnAlias() {
         Template.Resolved t = TEMPLATE.resolveDefaults();
-        for (String fn : List.of("SubmitFunction", "StatusFunction")) {
+        for (String fn : List.of("SubmitFunction", "StatusFunction", "IngestFunction", "ParseFunction", "RenderFunction",
+                "StoreFunction", "SweeperFunction", "DeadLetterFunction", "WebhookFunction")) {
             Map<String, Object> f = t.function(fn);
             assertThat(Template.map(f.get("SnapStart")).get("ApplyOn")).as(fn).isEqualTo("PublishedVersions");
             assertThat(f.get("AutoPublishAlias")).as(fn).isNotNull();

@@ -1,12 +1,12 @@
 package dev.docpipe.config;
 
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import dev.docpipe.adapter.AwsHttp;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * AWS SDK clients, built once per JVM (per Lambda execution environment) with the light
- * URL-connection HTTP client. Region, credentials and endpoints come from the SDK's standard
+ * URL-connection HTTP client, one for all of them ({@link AwsHttp}). Region, credentials and endpoints come from the SDK's standard
  * environment ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL_DYNAMODB}, …).
  */
 public final class AwsClients {
@@ -23,13 +23,13 @@ public final class AwsClients {
 
     private static final class SecretsHolder {
         static final SecretsManagerClient CLIENT = SecretsManagerClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClient(AwsHttp.client())
                 .build();
     }
 
     private static final class DynamoHolder {
         static final DynamoDbClient CLIENT = DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClient(AwsHttp.client())
                 .build();
     }
 }

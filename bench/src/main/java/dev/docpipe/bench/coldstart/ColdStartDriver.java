@@ -9,6 +9,8 @@ import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFact
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.lang.reflect.ParameterizedType;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +24,10 @@ import java.nio.file.Path;
  * {@code RequestHandler}; the raw bytes
  * for {@code RequestStreamHandler}), handles it and prints one line of timings, in milliseconds since
  * {@code -Dcoldstart.t0} (epoch milliseconds taken by the script just before it started this JVM).
- * Only this class, the Lambda runtime's own libraries and the function's artifact are on the class path.
+ * Only this class, the Lambda runtime's own libraries and the function's artifact are on the class path;
+ * or, with {@code -Dcoldstart.customerClassPath=<jars>}, the function's artifacts are not on the class
+ * path but loaded by a {@link URLClassLoader} of their own, as Lambda's Java runtime loads function code
+ * (from {@code /var/task} and the layers' {@code /opt/java/lib}) through its own class loader.
  */
 public final class ColdStartDriver {
     private ColdStartDriver() {
@@ -31,7 +36,18 @@ public final class ColdStartDriver {
     public static void main(String[] args) throws Exception {
         long mainAt = System.currentTimeMillis();
         long t0 = Long.parseLong(System.getProperty("coldstart.t0", Long.toString(mainAt)));
-        Class<?> type = Class.forName(args[0]);
+        String customer = System.getProperty("coldstart.customerClassPath");
+        ClassLoader loader = ColdStartDriver.class.getClassLoader();
+        if (customer != null) {
+            String[] jars = customer.split(java.io.File.pathSeparator);
+            URL[] urls = new URL[jars.length];
+            for (int i = 0; i < jars.length; i++) {
+                urls[i] = Path.of(jars[i]).toUri().toURL();
+            }
+            loader = new URLClassLoader(urls, loader);
+            Thread.currentThread().setContextClassLoader(loader);
+        }
+        Class<?> type = Class.forName(args[0], true, loader);
         Object handler = type.getConstructor().newInstance();
         long initAt = System.currentTimeMillis();
         byte[] event = Files.readAllBytes(Path.of(args[1]));

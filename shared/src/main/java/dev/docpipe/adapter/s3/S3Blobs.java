@@ -1,5 +1,7 @@
 package dev.docpipe.adapter.s3;
 
+import dev.docpipe.adapter.AwsHttp;
+import dev.docpipe.adapter.Lazy;
 import dev.docpipe.job.DocpipeException;
 import dev.docpipe.job.ErrorCode;
 import dev.docpipe.port.BlobRef;
@@ -11,7 +13,6 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -48,16 +49,20 @@ public final class S3Blobs implements Blobs {
     private static final Logger LOG = LoggerFactory.getLogger(S3Blobs.class);
     private static final int MAX_KEYS_PER_PAGE = 1000;
 
-    private final S3Client s3;
-    private final S3Presigner presigner;
+    private final Supplier<S3Client> s3;
+    private final Supplier<S3Presigner> presigner;
 
     public S3Blobs(S3Client s3, S3Presigner presigner) {
-        this.s3 = Objects.requireNonNull(s3, "s3");
-        this.presigner = Objects.requireNonNull(presigner, "presigner");
+        this(Lazy.built(Objects.requireNonNull(s3, "s3")), Lazy.built(Objects.requireNonNull(presigner, "presigner")));
+    }
+
+    private S3Blobs(Lazy<S3Client> s3, Lazy<S3Presigner> presigner) {
+        this.s3 = s3;
+        this.presigner = presigner;
     }
 
     /**
-     * Clients built once from the SDK's standard environment: {@code AWS_REGION}, credentials,
+     * Clients built once (each on first use) from the SDK's standard environment: {@code AWS_REGION}, credentials,
      * {@code AWS_ENDPOINT_URL_S3} / {@code AWS_ENDPOINT_URL}; path-style addressing when
      * {@code DOCPIPE_S3_PATH_STYLE=true}. Call once per execution environment and keep the result.
      */
@@ -66,22 +71,23 @@ public final class S3Blobs implements Blobs {
     }
 
     static S3Blobs fromEnvironment(boolean pathStyle) {
-        S3Client s3 = S3Client.builder()
-                .httpClient(UrlConnectionHttpClient.create())
+        // each built on first use: the client only by functions that read or write objects, the
+        // presigner only by the API's pre-signed upload and download URLs
+        return new S3Blobs(Lazy.of(() -> S3Client.builder()
+                .httpClient(AwsHttp.client())
                 .forcePathStyle(pathStyle)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .build();
-        S3Presigner presigner = S3Presigner.builder()
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build())
-                .build();
-        return new S3Blobs(s3, presigner);
+                .build()),
+                Lazy.of(() -> S3Presigner.builder()
+                        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build())
+                        .build()));
     }
 
     @Override
     public void put(BlobRef ref, byte[] bytes, String contentType, Map<String, String> metadata) {
         Objects.requireNonNull(bytes, "bytes");
-        call(ref, () -> s3.putObject(b -> b.bucket(ref.bucket()).key(ref.key())
+        call(ref, () -> s3.get().putObject(b -> b.bucket(ref.bucket()).key(ref.key())
                         .contentType(contentType)
                         .metadata(metadata == null ? Map.of() : metadata),
                 RequestBody.fromBytes(bytes)));
@@ -90,7 +96,7 @@ public final class S3Blobs implements Blobs {
     @Override
     public Optional<Blob> get(BlobRef ref) {
         return callOrMissing(ref, () -> {
-            ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(b -> b.bucket(ref.bucket()).key(ref.key()));
+            ResponseBytes<GetObjectResponse> object = s3.get().getObjectAsBytes(b -> b.bucket(ref.bucket()).key(ref.key()));
             GetObjectResponse r = object.response();
             BlobInfo info = new BlobInfo(ref, r.contentLength(), unquote(r.eTag()), r.contentType(), r.metadata(),
                     r.lastModified());
@@ -101,7 +107,7 @@ public final class S3Blobs implements Blobs {
     @Override
     public Optional<BlobInfo> head(BlobRef ref) {
         return callOrMissing(ref, () -> {
-            HeadObjectResponse r = s3.headObject(b -> b.bucket(ref.bucket()).key(ref.key()));
+            HeadObjectResponse r = s3.get().headObject(b -> b.bucket(ref.bucket()).key(ref.key()));
             return new BlobInfo(ref, r.contentLength(), unquote(r.eTag()), r.contentType(), r.metadata(),
                     r.lastModified());
         });
@@ -109,7 +115,7 @@ public final class S3Blobs implements Blobs {
 
     @Override
     public void delete(BlobRef ref) {
-        call(ref, () -> s3.deleteObject(b -> b.bucket(ref.bucket()).key(ref.key())));
+        call(ref, () -> s3.get().deleteObject(b -> b.bucket(ref.bucket()).key(ref.key())));
     }
 
     /**
@@ -134,7 +140,7 @@ public final class S3Blobs implements Blobs {
             } else if (startAfter != null && !startAfter.isEmpty()) {
                 request.startAfter(startAfter);
             }
-            ListObjectsV2Response page = call(bucket, () -> s3.listObjectsV2(request.build()));
+            ListObjectsV2Response page = call(bucket, () -> s3.get().listObjectsV2(request.build()));
             for (S3Object object : page.contents()) {
                 if (found.size() == limit) {
                     break;
@@ -151,14 +157,14 @@ public final class S3Blobs implements Blobs {
     @Override
     public URI presignPut(BlobRef ref, Duration expiry, String contentType, Map<String, String> metadata) {
         Objects.requireNonNull(contentType, "contentType");
-        return presigned(ref, () -> presigner.presignPutObject(p -> p.signatureDuration(expiry)
+        return presigned(ref, () -> presigner.get().presignPutObject(p -> p.signatureDuration(expiry)
                 .putObjectRequest(o -> o.bucket(ref.bucket()).key(ref.key()).contentType(contentType)
                         .metadata(metadata))).url());
     }
 
     @Override
     public URI presignGet(BlobRef ref, Duration expiry) {
-        return presigned(ref, () -> presigner.presignGetObject(p -> p.signatureDuration(expiry)
+        return presigned(ref, () -> presigner.get().presignGetObject(p -> p.signatureDuration(expiry)
                 .getObjectRequest(o -> o.bucket(ref.bucket()).key(ref.key()))).url());
     }
 

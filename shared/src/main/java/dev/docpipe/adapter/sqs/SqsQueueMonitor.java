@@ -1,5 +1,6 @@
 package dev.docpipe.adapter.sqs;
 
+import dev.docpipe.adapter.Lazy;
 import dev.docpipe.config.QueueNames;
 import dev.docpipe.job.Priority;
 import dev.docpipe.job.Stage;
@@ -9,6 +10,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * {@link QueueMonitor} on SQS through {@link SqsQueueSetup#depth}: two calls per queue
@@ -19,10 +21,15 @@ import java.util.Objects;
 public final class SqsQueueMonitor implements QueueMonitor {
     private static final String INGEST = "ingest";
 
-    private final SqsClient sqs;
+    private final Supplier<SqsClient> sqs;
     private final QueueNames names;
 
     public SqsQueueMonitor(SqsClient sqs, QueueNames names) {
+        this(Lazy.built(Objects.requireNonNull(sqs, "sqs")), names);
+    }
+
+    /** @param sqs the client, asked for on the first depth read (Lambda: built then) */
+    public SqsQueueMonitor(Supplier<SqsClient> sqs, QueueNames names) {
         this.sqs = Objects.requireNonNull(sqs, "sqs");
         this.names = Objects.requireNonNull(names, "names");
     }
@@ -45,11 +52,11 @@ public final class SqsQueueMonitor implements QueueMonitor {
 
     @Override
     public void probe() {
-        SqsQueueSetup.depth(sqs, names.ingest());
+        SqsQueueSetup.depth(sqs.get(), names.ingest());
     }
 
     private QueueLoad load(String stage, Priority priority, boolean deadLetter, String queue) {
-        QueueDepth d = SqsQueueSetup.depth(sqs, queue);
+        QueueDepth d = SqsQueueSetup.depth(sqs.get(), queue);
         return new QueueLoad(stage, priority, deadLetter, d.visible(), d.inFlight(), d.delayed(),
                 d.oldestAge().orElse(null));
     }

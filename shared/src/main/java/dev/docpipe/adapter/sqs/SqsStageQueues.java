@@ -1,5 +1,7 @@
 package dev.docpipe.adapter.sqs;
 
+import dev.docpipe.adapter.AwsHttp;
+import dev.docpipe.adapter.Lazy;
 import dev.docpipe.adapter.json.StageMessageJson;
 import dev.docpipe.config.QueueNames;
 import dev.docpipe.job.DocpipeException;
@@ -9,7 +11,6 @@ import dev.docpipe.port.StageQueues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -57,7 +59,7 @@ public final class SqsStageQueues implements StageQueues {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsStageQueues.class);
 
-    private final SqsClient sqs;
+    private final Supplier<SqsClient> sqs;
     private final QueueNames names;
     private final boolean groupByOwner;
     private final Map<String, String> urls = new ConcurrentHashMap<>();
@@ -69,7 +71,11 @@ public final class SqsStageQueues implements StageQueues {
 
     /** @param groupByOwner whether each message carries its owner as {@code MessageGroupId} */
     public SqsStageQueues(SqsClient sqs, QueueNames names, boolean groupByOwner) {
-        this.sqs = Objects.requireNonNull(sqs, "sqs");
+        this(Lazy.built(Objects.requireNonNull(sqs, "sqs")), names, groupByOwner);
+    }
+
+    private SqsStageQueues(Supplier<SqsClient> sqs, QueueNames names, boolean groupByOwner) {
+        this.sqs = sqs;
         this.names = Objects.requireNonNull(names, "names");
         this.groupByOwner = groupByOwner;
     }
@@ -83,7 +89,7 @@ public final class SqsStageQueues implements StageQueues {
      */
     public static SqsStageQueues fromEnvironment() {
         String prefix = System.getenv(PREFIX_VARIABLE);
-        return new SqsStageQueues(ClientHolder.CLIENT,
+        return new SqsStageQueues(CLIENT,
                 new QueueNames(prefix == null || prefix.isBlank() ? QueueNames.DEFAULT_PREFIX : prefix.trim()),
                 groupByOwner(System.getenv(GROUPING_VARIABLE)));
     }
@@ -138,7 +144,7 @@ public final class SqsStageQueues implements StageQueues {
         Integer delaySeconds = delay == null ? null : delaySeconds(delay);
         String queue = names.stage(message.stage(), message.priority());
         try {
-            sqs.sendMessage(SendMessageRequest.builder()
+            sqs.get().sendMessage(SendMessageRequest.builder()
                     .queueUrl(url(queue))
                     .messageBody(StageMessageJson.write(message))
                     .messageAttributes(attributes(message))
@@ -156,7 +162,7 @@ public final class SqsStageQueues implements StageQueues {
     /** The URL of queue {@code name}, looked up once. */
     String url(String name) {
         try {
-            return urls.computeIfAbsent(name, n -> sqs.getQueueUrl(r -> r.queueName(n)).queueUrl());
+            return urls.computeIfAbsent(name, n -> sqs.get().getQueueUrl(r -> r.queueName(n)).queueUrl());
         } catch (SdkException e) {
             throw unavailable(e);
         }
@@ -192,9 +198,11 @@ public final class SqsStageQueues implements StageQueues {
         return new DocpipeException(ErrorCode.STORE_UNAVAILABLE, "queue unavailable", null, cause);
     }
 
-    static final class ClientHolder {
-        static final SqsClient CLIENT = SqsClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+    /** The JVM's one SQS client from the environment, built on first use (a status request never sends). */
+    static final Lazy<SqsClient> CLIENT = Lazy.of(() -> SqsClient.builder().httpClient(AwsHttp.client()).build());
+
+    /** {@link #CLIENT} for the status function's queue depths. */
+    public static Supplier<SqsClient> environmentClient() {
+        return CLIENT;
     }
 }

@@ -1,5 +1,6 @@
 package dev.docpipe.adapter.sqs;
 
+import dev.docpipe.adapter.Lazy;
 import dev.docpipe.config.QueueNames;
 import dev.docpipe.port.WebhookQueue;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -8,25 +9,30 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * {@link WebhookQueue} on SQS: queue {@code <prefix>webhook}, its URL looked up on first use. SDK
  * failures become {@code store_unavailable} like {@link SqsStageQueues}'.
  */
 public final class SqsWebhookQueue implements WebhookQueue {
-    private final SqsClient sqs;
+    private final Supplier<SqsClient> sqs;
     private final String name;
     private volatile String url;
 
     public SqsWebhookQueue(SqsClient sqs, QueueNames names) {
-        this.sqs = Objects.requireNonNull(sqs, "sqs");
+        this(Lazy.built(Objects.requireNonNull(sqs, "sqs")), names);
+    }
+
+    private SqsWebhookQueue(Supplier<SqsClient> sqs, QueueNames names) {
+        this.sqs = sqs;
         this.name = names.webhook();
     }
 
     /** The JVM's one SQS client and the prefix from {@value SqsStageQueues#PREFIX_VARIABLE}. */
     public static SqsWebhookQueue fromEnvironment() {
         String prefix = System.getenv(SqsStageQueues.PREFIX_VARIABLE);
-        return new SqsWebhookQueue(SqsStageQueues.ClientHolder.CLIENT,
+        return new SqsWebhookQueue(SqsStageQueues.CLIENT,
                 new QueueNames(prefix == null || prefix.isBlank() ? QueueNames.DEFAULT_PREFIX : prefix.trim()));
     }
 
@@ -35,9 +41,9 @@ public final class SqsWebhookQueue implements WebhookQueue {
         int seconds = SqsStageQueues.delaySeconds(delay == null ? Duration.ZERO : delay);
         try {
             if (url == null) {
-                url = sqs.getQueueUrl(r -> r.queueName(name)).queueUrl();
+                url = sqs.get().getQueueUrl(r -> r.queueName(name)).queueUrl();
             }
-            sqs.sendMessage(SendMessageRequest.builder().queueUrl(url).messageBody(body).delaySeconds(seconds).build());
+            sqs.get().sendMessage(SendMessageRequest.builder().queueUrl(url).messageBody(body).delaySeconds(seconds).build());
         } catch (SdkException e) {
             url = null;
             throw SqsStageQueues.unavailable(e);

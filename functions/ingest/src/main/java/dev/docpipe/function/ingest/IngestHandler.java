@@ -8,13 +8,18 @@ import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotificatio
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.docpipe.config.Components;
+import dev.docpipe.job.JobId;
 import dev.docpipe.lambda.Invocation;
+import dev.docpipe.lambda.SnapStartPriming;
+import dev.docpipe.port.BlobRef;
 import dev.docpipe.lambda.SqsBatch;
 import dev.docpipe.pipeline.UploadIntake;
 import dev.docpipe.port.Metric;
 import dev.docpipe.port.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
 
 /**
  * SQS-triggered (the ingest queue): each record's body is an S3 event notification. S3's
@@ -29,8 +34,27 @@ public final class IngestHandler implements RequestHandler<SQSEvent, SQSBatchRes
     private final UploadIntake uploads;
     private final Metrics metrics;
 
+    /** Lambda: the components of this execution environment; primed before a SnapStart snapshot ({@link #prime}). */
     public IngestHandler() {
         this(Components.fromEnvironment());
+        SnapStartPriming.register("ingest", () -> prime(SnapStartPriming.quiet(Components.fromEnvironment())));
+    }
+
+    /** The notification S3 sends when a bucket's notifications are set up: no records. */
+    static final String S3_TEST_EVENT = "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"2026-01-01T00:00:00.000Z\","
+            + "\"Bucket\":\"priming\",\"RequestId\":\"priming\",\"HostId\":\"priming\"}";
+
+    /**
+     * What the SnapStart hook runs: S3's test notification through the whole handler (the event
+     * deserialiser; no records, so no job), a read of a job that cannot exist and a look at an upload
+     * that is not there (absent), which build and warm the DynamoDB and S3 clients. Writes nothing
+     * anywhere.
+     */
+    public static void prime(Components quiet) {
+        new IngestHandler(quiet).handleRequest(SnapStartPriming.sqsEvent(S3_TEST_EVENT), null);
+        JobId nobody = JobId.newId(Instant.now());
+        quiet.store().get(nobody);
+        quiet.blobs().head(new BlobRef(quiet.config().bucket(), "uploads/snapstart-priming/" + nobody.value()));
     }
 
     public IngestHandler(Components c) {

@@ -7,7 +7,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.docpipe.config.Components;
 import dev.docpipe.function.render.pdf.PdfRenderer;
 import dev.docpipe.function.render.pdf.RenderLimits;
+import dev.docpipe.job.Stage;
 import dev.docpipe.lambda.Invocation;
+import dev.docpipe.lambda.SnapStartPriming;
 import dev.docpipe.lambda.SqsBatch;
 import dev.docpipe.pipeline.StageRunner;
 import dev.docpipe.pipeline.WorkKeys;
@@ -17,8 +19,10 @@ public final class RenderHandler implements RequestHandler<SQSEvent, SQSBatchRes
     private final StageRunner runner;
     private final RenderService service;
 
+    /** Lambda: the components of this execution environment; primed before a SnapStart snapshot ({@link #prime}). */
     public RenderHandler() {
         this(Components.fromEnvironment());
+        SnapStartPriming.register("render", () -> prime(SnapStartPriming.quiet(Components.fromEnvironment()), service));
     }
 
     public RenderHandler(Components c) {
@@ -34,6 +38,16 @@ public final class RenderHandler implements RequestHandler<SQSEvent, SQSBatchRes
     public RenderHandler(StageRunner runner, RenderService service) {
         this.runner = runner;
         this.service = service;
+    }
+
+    /**
+     * What the SnapStart hook runs: {@code service}'s renderer renders a small multilingual document
+     * (fonts parsed, the metrics cache filled; no I/O), and a stage message for a job that cannot
+     * exist goes through the whole handler (one store read, dropped). Writes nothing anywhere.
+     */
+    public static void prime(Components quiet, RenderService service) {
+        service.warmUp();
+        new RenderHandler(quiet.stageRunner(), service).handleRequest(SnapStartPriming.messageForNoJob(Stage.RENDER), null);
     }
 
     @Override

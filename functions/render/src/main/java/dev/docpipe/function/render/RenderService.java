@@ -38,6 +38,11 @@ public final class RenderService implements StageWork {
         this.renderer = renderer;
     }
 
+    /** Renders a small document and throws it away ({@link PdfRenderer#warmUp()}): no I/O. */
+    public void warmUp() {
+        renderer.warmUp();
+    }
+
     @Override
     public Stage stage() {
         return Stage.RENDER;

@@ -3,6 +3,7 @@ package dev.docpipe.function.status;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.docpipe.adapter.sqs.SqsQueueMonitor;
+import dev.docpipe.adapter.sqs.SqsStageQueues;
 import dev.docpipe.api.ApiGatewayEvents;
 import dev.docpipe.config.Components;
 import dev.docpipe.lambda.Invocation;
@@ -12,8 +13,6 @@ import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -49,7 +48,7 @@ public final class StatusHandler implements RequestStreamHandler {
     }
 
     private StatusHandler(Components components) {
-        this(components, new SqsQueueMonitor(Sqs.CLIENT, components.config().queueNames()));
+        this(components, new SqsQueueMonitor(SqsStageQueues.environmentClient(), components.config().queueNames()));
     }
 
     /** Tests and local mode. */
@@ -63,11 +62,6 @@ public final class StatusHandler implements RequestStreamHandler {
         try (Invocation ignored = Invocation.start("status", context, metrics)) {
             ApiGatewayEvents.handle(input, output, context, routes);
         }
-    }
-
-    /** One SQS client per JVM; region, credentials and endpoint from the SDK's standard environment. */
-    private static final class Sqs {
-        static final SqsClient CLIENT = SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     /** Answers {@code GET /health} once before a checkpoint; a failed probe is logged, never fatal. */

@@ -67,6 +67,11 @@ public final class WebhookService {
         this.metrics = metrics;
     }
 
+    /** The same service recording into {@code other} (SnapStart priming records nothing). */
+    public WebhookService withMetrics(Metrics other) {
+        return new WebhookService(records, queue, fetcher, policy, clock, other);
+    }
+
     /** On {@code c}'s bucket, delivering under {@code fetch} (local mode: the pipeline's address policy). */
     public static WebhookService from(Components c, WebhookQueue queue, WebhookPolicy policy, FetchPolicy fetch) {
         return new WebhookService(new WebhookRecords(c.blobs(), c.config().bucket()), queue, new UrlFetcher(fetch),
