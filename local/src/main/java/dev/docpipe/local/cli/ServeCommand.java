@@ -8,7 +8,6 @@ import dev.docpipe.local.LocalPipeline;
 import dev.docpipe.local.serve.ApiKeys;
 import dev.docpipe.local.serve.DataDirectory;
 import dev.docpipe.local.serve.Gateway;
-import dev.docpipe.local.serve.SelfRequests;
 import dev.docpipe.pipeline.Sweeper;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Formatter;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -87,7 +85,7 @@ final class ServeCommand {
         Gateway gateway = null;
         try {
             directory.stopLeftovers();
-            ApiKeys keys = ApiKeys.loadOrCreate(data).withProcessKey(SelfRequests.OWNER);
+            ApiKeys keys = ApiKeys.loadOrCreate(data);
             out.printf("docpipe serve: starting (store %s, redis %s, data %s)%n",
                     options.store().name().toLowerCase(Locale.ROOT), options.redis() ? "on" : "off", data);
             out.flush();
@@ -111,7 +109,7 @@ final class ServeCommand {
             }
             Runtime.getRuntime().addShutdownHook(hook);
             banner(gateway, pipeline, keys.first(), options, data, log, (System.nanoTime() - t0) / 1e9);
-            warmUpInBackground(pipeline, gateway.endpoint(), keys.byId(SelfRequests.OWNER));
+            warmUpInBackground(pipeline);
             stop.await();
             out.println("docpipe serve: stopping (jobs in flight carry on at the next start)...");
             out.flush();
@@ -143,20 +141,14 @@ final class ServeCommand {
 
     /**
      * The first job would otherwise load and interpret the parse and render code itself (a second or
-     * more): once ready, one tiny document is converted and rendered on a thread of its own, then a few
-     * read-only requests go through the API ({@link SelfRequests}: the gateway, the submit and status
-     * handlers, the store's and Redis's clients). Ready is not delayed, and a job submitted meanwhile
-     * runs as it would have.
+     * more): once ready, one tiny document is converted and rendered on a thread of its own. Ready is
+     * not delayed, and a job submitted meanwhile runs as it would have.
      */
-    private static void warmUpInBackground(LocalPipeline pipeline, URI api, ApiKeys.Key self) {
+    private static void warmUpInBackground(LocalPipeline pipeline) {
         Thread warm = new Thread(() -> {
             try {
                 pipeline.warmUp();
-                long started = System.nanoTime();
-                List<String> answers = SelfRequests.send(api, self);
-                LoggerFactory.getLogger(ServeCommand.class).info("API requests warmed up in {} ms: {}",
-                        (System.nanoTime() - started) / 1_000_000, answers);
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 // not a static logger: logging is configured by the start (Logging.toFile), after this class loads
                 LoggerFactory.getLogger(ServeCommand.class).warn("warm-up failed (the first job will be slower): {}",
                         e.toString());

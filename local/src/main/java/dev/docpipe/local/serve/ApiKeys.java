@@ -59,7 +59,9 @@ public final class ApiKeys {
             }
             return new ApiKeys(keys);
         }
-        Key dev = new Key(DEV_KEY_ID, randomValue());
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        Key dev = new Key(DEV_KEY_ID, "dp_" + HexFormat.of().formatHex(random));
         ObjectNode root = JSON.createObjectNode();
         ArrayNode array = root.putArray("keys");
         array.addObject().put("id", dev.id()).put("value", dev.value());
@@ -72,32 +74,6 @@ public final class ApiKeys {
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return new ApiKeys(List.of(dev));
-    }
-
-    /**
-     * These keys and one more that lives in this process only (never written to the data directory): a
-     * random value under {@code id}, for requests serve makes to itself.
-     */
-    public ApiKeys withProcessKey(String id) {
-        List<Key> all = new java.util.ArrayList<>(keys);
-        all.add(new Key(id, randomValue()));
-        return new ApiKeys(all);
-    }
-
-    private static String randomValue() {
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        return "dp_" + HexFormat.of().formatHex(random);
-    }
-
-    /** The key with this id, or null. */
-    public Key byId(String id) {
-        for (Key k : keys) {
-            if (k.id().equals(id)) {
-                return k;
-            }
-        }
-        return null;
     }
 
     /** The key with this value, or null (compared in constant time). */
