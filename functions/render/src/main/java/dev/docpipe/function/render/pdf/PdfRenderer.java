@@ -296,6 +296,7 @@ public final class PdfRenderer {
             if (tagged) {
                 PdfStandards.complete(pdf);
                 ArtifactProperties.inline(pdf);
+                DirectObjects.compact(pdf);
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
             pdf.save(out);
