@@ -61,13 +61,7 @@ public final class RenderDigest {
         List<String> arguments = new java.util.ArrayList<>(List.of(args));
         boolean plainSpansAsContent = arguments.remove("--plain-spans-as-content");
         Path dir = Path.of(arguments.isEmpty() ? "bench/target/corpus" : arguments.get(0));
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().equals("SOURCES.tsv"))
-                    .sorted()
-                    .toList();
-        }
+        List<Path> files = corpusFiles(dir);
         DocumentConverter converter = new DocumentConverter(ConvertLimits.defaults());
         PdfRenderer renderer = new PdfRenderer(RenderLimits.defaults());
         for (Path file : files) {
@@ -80,6 +74,16 @@ public final class RenderDigest {
             } catch (RuntimeException e) {
                 System.out.println(name + " failed " + e.getClass().getSimpleName());
             }
+        }
+    }
+
+    /** The documents of a corpus directory, sorted (its SOURCES.tsv left out). */
+    static List<Path> corpusFiles(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().equals("SOURCES.tsv"))
+                    .sorted()
+                    .toList();
         }
     }
 
