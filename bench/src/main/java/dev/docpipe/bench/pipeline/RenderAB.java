@@ -47,7 +47,7 @@ public final class RenderAB {
         if (oldJar == null || newJar == null) {
             throw new IllegalArgumentException("--old JAR and --new JAR are required");
         }
-        List<Path> files = RenderDigest.corpusFiles(dir);
+        List<Path> files = CorpusFiles.list(dir);
         Build old = new Build(oldJar);
         Build neu = new Build(newJar);
         List<Object[]> docs = new ArrayList<>();

@@ -30,7 +30,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * What a build draws, per document of a directory: the page count, a hash of every page's content
@@ -61,7 +60,7 @@ public final class RenderDigest {
         List<String> arguments = new java.util.ArrayList<>(List.of(args));
         boolean plainSpansAsContent = arguments.remove("--plain-spans-as-content");
         Path dir = Path.of(arguments.isEmpty() ? "bench/target/corpus" : arguments.get(0));
-        List<Path> files = corpusFiles(dir);
+        List<Path> files = CorpusFiles.list(dir);
         DocumentConverter converter = new DocumentConverter(ConvertLimits.defaults());
         PdfRenderer renderer = new PdfRenderer(RenderLimits.defaults());
         for (Path file : files) {
@@ -74,16 +73,6 @@ public final class RenderDigest {
             } catch (RuntimeException e) {
                 System.out.println(name + " failed " + e.getClass().getSimpleName());
             }
-        }
-    }
-
-    /** The documents of a corpus directory, sorted (its SOURCES.tsv left out). */
-    static List<Path> corpusFiles(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().equals("SOURCES.tsv"))
-                    .sorted()
-                    .toList();
         }
     }
 
