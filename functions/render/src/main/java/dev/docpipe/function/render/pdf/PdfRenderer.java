@@ -296,6 +296,8 @@ public final class PdfRenderer {
             if (tagged) {
                 PdfStandards.complete(pdf);
                 ArtifactProperties.inline(pdf);
+                PlainSpans.flatten(pdf);
+                DirectObjects.compact(pdf);
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
             pdf.save(out);
