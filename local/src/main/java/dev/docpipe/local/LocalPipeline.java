@@ -138,12 +138,11 @@ public final class LocalPipeline implements AutoCloseable {
      */
     public record Options(Path dataDirectory, Config.StoreKind store, boolean redis, int maxReceiveCount,
                           FunctionTimeouts timeouts, Duration sweepInterval, Map<String, String> settings,
-                          int renderWorkers, Hooks hooks, int s3Port, int sqsPort, Consumer<Job> outcomes,
-                          boolean warmUp) {
+                          int renderWorkers, Hooks hooks, int s3Port, int sqsPort, Consumer<Job> outcomes) {
         /** The deployed functions' timeouts: each queue's visibility is derived from them as in AWS. */
         public static Options inMemory(Config.StoreKind store, boolean redis) {
             return new Options(null, store, redis, 5, FunctionTimeouts.DEPLOYED, Duration.ofSeconds(30), Map.of(), 2,
-                    Hooks.none(), 0, 0, null, false);
+                    Hooks.none(), 0, 0, null);
         }
 
         /** State under {@code directory} (S3 objects, queues and messages, the job store) survives a restart. */
@@ -154,12 +153,12 @@ public final class LocalPipeline implements AutoCloseable {
         /** As {@link #persistentIn(Path, int)}, with the SQS endpoint on {@code fixedSqsPort} too. */
         public Options persistentIn(Path directory, int fixedS3Port, int fixedSqsPort) {
             return new Options(directory, store, redis, maxReceiveCount, timeouts, sweepInterval, settings,
-                    renderWorkers, hooks, fixedS3Port, fixedSqsPort, outcomes, warmUp);
+                    renderWorkers, hooks, fixedS3Port, fixedSqsPort, outcomes);
         }
 
         public Options withSettings(Map<String, String> more) {
             return new Options(dataDirectory, store, redis, maxReceiveCount, timeouts, sweepInterval, more,
-                    renderWorkers, hooks, s3Port, sqsPort, outcomes, warmUp);
+                    renderWorkers, hooks, s3Port, sqsPort, outcomes);
         }
 
         /**
@@ -169,17 +168,17 @@ public final class LocalPipeline implements AutoCloseable {
          */
         public Options withRedrive(int receives, FunctionTimeouts functionTimeouts) {
             return new Options(dataDirectory, store, redis, receives, functionTimeouts, sweepInterval, settings,
-                    renderWorkers, hooks, s3Port, sqsPort, outcomes, warmUp);
+                    renderWorkers, hooks, s3Port, sqsPort, outcomes);
         }
 
         public Options withSweepInterval(Duration interval) {
             return new Options(dataDirectory, store, redis, maxReceiveCount, timeouts, interval, settings,
-                    renderWorkers, hooks, s3Port, sqsPort, outcomes, warmUp);
+                    renderWorkers, hooks, s3Port, sqsPort, outcomes);
         }
 
         public Options withHooks(Hooks value) {
             return new Options(dataDirectory, store, redis, maxReceiveCount, timeouts, sweepInterval, settings,
-                    renderWorkers, value, s3Port, sqsPort, outcomes, warmUp);
+                    renderWorkers, value, s3Port, sqsPort, outcomes);
         }
 
         /**
@@ -190,18 +189,7 @@ public final class LocalPipeline implements AutoCloseable {
          */
         public Options withOutcomesTo(Consumer<Job> listener) {
             return new Options(dataDirectory, store, redis, maxReceiveCount, timeouts, sweepInterval, settings,
-                    renderWorkers, hooks, s3Port, sqsPort, Objects.requireNonNull(listener, "listener"), warmUp);
-        }
-
-        /**
-         * Converts and renders a one-paragraph document on a thread of its own while the stand-ins start,
-         * with the converter and renderer the parse and render functions then use: the first job runs
-         * warm parse and render code instead of loading and interpreting it (about a second on two cores),
-         * and start returns only once that is done. Touches no queue, store or bucket.
-         */
-        public Options withWarmUp() {
-            return new Options(dataDirectory, store, redis, maxReceiveCount, timeouts, sweepInterval, settings,
-                    renderWorkers, hooks, s3Port, sqsPort, outcomes, true);
+                    renderWorkers, hooks, s3Port, sqsPort, Objects.requireNonNull(listener, "listener"));
         }
     }
 
@@ -257,12 +245,6 @@ public final class LocalPipeline implements AutoCloseable {
                 ? CompletableFuture.supplyAsync(() -> startRedis(redisTimeout(o)), starting)
                 : CompletableFuture.completedFuture(null);
         starting.shutdown();
-        CompletableFuture<ParseAndRender> parseAndRender = CompletableFuture.supplyAsync(() -> parseAndRender(o),
-                r -> {
-                    Thread t = new Thread(r, "docpipe-warm-up");
-                    t.setDaemon(true);
-                    t.start();
-                });
         QueueNames names = new QueueNames(QueueNames.DEFAULT_PREFIX);
         Map<String, String> urls;
         SqsClient sqsClient;
@@ -280,7 +262,7 @@ public final class LocalPipeline implements AutoCloseable {
             s3.createBucket(BUCKET);
         } finally {
             // whatever happened here, the other starts end before boot does (close() then stops what they started)
-            awaitQuietly(storeStart, redisStart, parseAndRender);
+            awaitQuietly(storeStart, redisStart);
         }
         Started started = result(storeStart);
         Started cache = result(redisStart);
@@ -321,9 +303,8 @@ public final class LocalPipeline implements AutoCloseable {
 
         UploadIntake uploads = new UploadIntake(components.blobs(), components.intake(), BUCKET);
         WorkKeys keys = new WorkKeys(BUCKET);
-        ParseAndRender made = result(parseAndRender);
-        converter = made.converter();
-        renderer = made.renderer();
+        converter = new DocumentConverter(ParseHandler.limits(config.maxDocumentBytes()));
+        renderer = new PdfRenderer(new RenderLimits(config.maxPages(), config.renderTimeout()));
         ParseService parse = new ParseService(components.blobs(), keys, converter,
                 new UrlFetcher(hooks.fetchPolicy() == null ? FetchPolicy.publicInternetOnly() : hooks.fetchPolicy()));
         FunctionTimeouts t = o.timeouts();
@@ -428,38 +409,6 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    /** The converter and renderer the parse and render functions use. */
-    private record ParseAndRender(DocumentConverter converter, PdfRenderer renderer) {
-    }
-
-    /**
-     * Builds the converter and renderer with the limits of {@code o}'s settings (which the job store and
-     * Redis do not change) and, if {@link Options#warmUp}, converts and renders a one-paragraph
-     * document with them and throws the PDF away. A failed warm-up is logged and does not fail the start.
-     */
-    private static ParseAndRender parseAndRender(Options o) {
-        Map<String, String> env = new HashMap<>(o.settings());
-        env.put("DOCPIPE_JOB_STORE", "dynamodb");
-        env.put("DOCPIPE_JOBS_TABLE", TABLE);
-        env.put("DOCPIPE_BUCKET", BUCKET);
-        Config limits = Config.from(env);
-        ParseAndRender made = new ParseAndRender(new DocumentConverter(ParseHandler.limits(limits.maxDocumentBytes())),
-                new PdfRenderer(new RenderLimits(limits.maxPages(), limits.renderTimeout())));
-        if (o.warmUp()) {
-            long start = System.nanoTime();
-            try {
-                byte[] markdown = "# Warm-up\n\nOne paragraph of *Markdown*, rendered once at start.\n"
-                        .getBytes(StandardCharsets.UTF_8);
-                var parsed = made.converter().convert(markdown, Format.MARKDOWN, "warm-up.md", null);
-                made.renderer().render(parsed.xhtml(), new DocumentInfo("warm-up", null, "en", null), RenderOptions.NONE);
-                LOG.info("parse and render warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
-            } catch (RuntimeException e) {
-                LOG.warn("warm-up failed (the first job will be slower): {}", e.toString());
-            }
-        }
-        return made;
-    }
-
     private static void awaitQuietly(CompletableFuture<?>... starts) {
         for (CompletableFuture<?> f : starts) {
             try {
@@ -555,6 +504,25 @@ public final class LocalPipeline implements AutoCloseable {
         Sweeper.Report report = components.sweeper().redriveUnmovedSince(startedAt);
         sweeper.registerUploadsBefore(startedAt);
         return report;
+    }
+
+    /**
+     * Converts and renders a one-paragraph Markdown document and throws the PDF away: the first job
+     * after start then runs warm code instead of loading and interpreting the parse and render
+     * classes itself (about a second on two cores). Touches no queue, store or bucket. {@code serve}
+     * calls it on a thread of its own once it is ready.
+     *
+     * @return how long it took
+     */
+    public Duration warmUp() {
+        long start = System.nanoTime();
+        byte[] markdown = "# Warm-up\n\nOne paragraph of *Markdown*, rendered once at start.\n"
+                .getBytes(StandardCharsets.UTF_8);
+        var parsed = converter.convert(markdown, Format.MARKDOWN, "warm-up.md", null);
+        renderer.render(parsed.xhtml(), new DocumentInfo("warm-up", null, "en", null), RenderOptions.NONE);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        LOG.info("parse and render warmed up in {} ms", took.toMillis());
+        return took;
     }
 
     /** Runs one sweep now (tests). */

@@ -9,6 +9,7 @@ import dev.docpipe.local.serve.ApiKeys;
 import dev.docpipe.local.serve.DataDirectory;
 import dev.docpipe.local.serve.Gateway;
 import dev.docpipe.pipeline.Sweeper;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -89,7 +90,7 @@ final class ServeCommand {
                     options.store().name().toLowerCase(Locale.ROOT), options.redis() ? "on" : "off", data);
             out.flush();
             pipeline = LocalPipeline.start(LocalPipeline.Options.inMemory(options.store(), options.redis())
-                    .withSettings(settings(options)).withSweepInterval(options.sweepInterval()).withWarmUp().persistentIn(data, s3Port, sqsPort));
+                    .withSettings(settings(options)).withSweepInterval(options.sweepInterval()).persistentIn(data, s3Port, sqsPort));
             directory.recordChildren();
             directory.restrict(); // what the stand-ins and the log created at start
             if (directory.uncleanStop()) {
@@ -108,6 +109,7 @@ final class ServeCommand {
             }
             Runtime.getRuntime().addShutdownHook(hook);
             banner(gateway, pipeline, keys.first(), options, data, log, (System.nanoTime() - t0) / 1e9);
+            warmUpInBackground(pipeline);
             stop.await();
             out.println("docpipe serve: stopping (jobs in flight carry on at the next start)...");
             out.flush();
@@ -135,6 +137,26 @@ final class ServeCommand {
             }
             directory.close();
         }
+    }
+
+    /**
+     * The first job would otherwise load and interpret the parse and render code itself (a second or
+     * more): once ready, one tiny document is converted and rendered on a thread of its own. Ready is
+     * not delayed, and a job submitted meanwhile runs as it would have.
+     */
+    private static void warmUpInBackground(LocalPipeline pipeline) {
+        Thread warm = new Thread(() -> {
+            try {
+                pipeline.warmUp();
+            } catch (RuntimeException e) {
+                // not a static logger: logging is configured by the start (Logging.toFile), after this class loads
+                LoggerFactory.getLogger(ServeCommand.class).warn("warm-up failed (the first job will be slower): {}",
+                        e.toString());
+            }
+        }, "docpipe-warm-up");
+        warm.setDaemon(true);
+        warm.setPriority(Thread.MIN_PRIORITY);
+        warm.start();
     }
 
     /**
