@@ -61,10 +61,11 @@ public final class SqsStandIn implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqsStandIn.class);
     private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(30);
     /**
-     * H2's background writer wakes every tenth of its write delay (500 ms by default: 20 times a
-     * second, most of an idle {@code serve}'s own CPU). 2 s wakes it 5 times a second; a process
-     * killed outright can lose the last 2 s of queue changes instead of 0.5 s, which the restart's
-     * recovery re-drives ({@code LocalPipeline.recover}).
+     * H2's background writer wakes every tenth of its write delay: 20 times a second at the default
+     * 500 ms (0.1-0.2 of the 1.3-1.6 CPU-s an idle {@code serve} spends in its first minute), 5 times
+     * a second at 2 s (0.04-0.06 CPU-s a minute; docs/benchmarks.md). A process killed outright can
+     * lose the last 2 s of queue changes instead of 0.5 s; the restart's recovery re-drives the jobs
+     * concerned ({@code LocalPipeline.recover}).
      */
     static final int H2_WRITE_DELAY_MILLIS = 2000;
     /** How long requests under way at {@link #close()} may take to finish. */
