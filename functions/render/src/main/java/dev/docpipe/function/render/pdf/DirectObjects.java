@@ -148,12 +148,10 @@ final class DirectObjects {
     }
 
     private static int directAttributes(COSDictionary element) {
-        COSBase attributes = element.getDictionaryObject(COSName.A);
-        if (attributes instanceof COSDictionary dict && !(attributes instanceof COSStream)) {
-            dict.setDirect(true);
-            element.setItem(COSName.A, dict);
+        if (direct(element, COSName.A) != null) {
             return 1;
         }
+        COSBase attributes = element.getDictionaryObject(COSName.A);
         int made = 0;
         if (attributes instanceof COSArray array) {
             for (int i = 0; i < array.size(); i++) {
