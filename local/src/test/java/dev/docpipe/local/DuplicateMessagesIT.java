@@ -151,6 +151,14 @@ class DuplicateMessagesIT {
                 }
                 super.put(ref, bytes, contentType, metadata);
             }
+
+            @Override
+            public boolean copy(BlobRef from, BlobRef to, String contentType, Map<String, String> metadata) {
+                if (to.key().startsWith("pdf/")) {
+                    publishes.incrementAndGet();
+                }
+                return super.copy(from, to, contentType, metadata);
+            }
         };
     }
 }

@@ -122,9 +122,32 @@ class FailureModesIT {
             }
 
             @Override
+            public boolean copy(BlobRef from, BlobRef to, String contentType, Map<String, String> metadata) {
+                if (to.key().startsWith("pdf/")) {
+                    publishes.computeIfAbsent(to.key(), k -> new AtomicInteger()).incrementAndGet();
+                }
+                return super.copy(from, to, contentType, metadata);
+            }
+
+            @Override
             public void delete(BlobRef ref) {
                 super.delete(ref);
-                if (faults.get() && ref.key().startsWith("work/") && cleanUpsCut.add(ref.key().split("/")[1])) {
+                cutCleanUp(ref);
+            }
+
+            /** The clean-up dies after its first delete, as a multi-object delete cut short by a crash might. */
+            @Override
+            public void deleteAll(List<BlobRef> refs) {
+                if (refs.isEmpty()) {
+                    return;
+                }
+                super.delete(refs.get(0));
+                cutCleanUp(refs.get(0));
+                super.deleteAll(refs.subList(1, refs.size()));
+            }
+
+            private void cutCleanUp(BlobRef deleted) {
+                if (faults.get() && deleted.key().startsWith("work/") && cleanUpsCut.add(deleted.key().split("/")[1])) {
                     injectedCleanUpFaults.incrementAndGet();
                     throw new IllegalStateException("injected crash in the middle of the store stage's clean-up");
                 }

@@ -38,6 +38,16 @@ public class ForwardingBlobs implements Blobs {
     }
 
     @Override
+    public boolean copy(BlobRef from, BlobRef to, String contentType, Map<String, String> metadata) {
+        return real.copy(from, to, contentType, metadata);
+    }
+
+    @Override
+    public void deleteAll(List<BlobRef> refs) {
+        real.deleteAll(refs);
+    }
+
+    @Override
     public List<BlobInfo> list(String bucket, String prefix, String startAfter, int limit) {
         return real.list(bucket, prefix, startAfter, limit);
     }

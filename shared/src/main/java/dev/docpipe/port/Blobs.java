@@ -20,6 +20,25 @@ public interface Blobs {
 
     void delete(BlobRef ref);
 
+    /**
+     * Copies the object at {@code from} to {@code to} inside the store, its content type and user metadata replaced
+     * by those given; no bytes pass through the caller. False, and nothing written, if there is no object at
+     * {@code from}. This default reads and writes the object; a store that copies on its side overrides it.
+     */
+    default boolean copy(BlobRef from, BlobRef to, String contentType, Map<String, String> metadata) {
+        Optional<Blob> source = get(from);
+        source.ifPresent(blob -> put(to, blob.bytes(), contentType, metadata));
+        return source.isPresent();
+    }
+
+    /**
+     * Deletes every object named; a missing one is fine. This default deletes them one by one, in order; a store
+     * that deletes several in one request overrides it (in which order it deletes them is then the store's).
+     */
+    default void deleteAll(List<BlobRef> refs) {
+        refs.forEach(this::delete);
+    }
+
     /** Up to {@code limit} objects under {@code prefix}, in key order, starting after {@code startAfter} (nullable). */
     List<BlobInfo> list(String bucket, String prefix, String startAfter, int limit);
 

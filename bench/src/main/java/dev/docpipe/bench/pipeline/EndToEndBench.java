@@ -432,6 +432,18 @@ public final class EndToEndBench {
             }
 
             @Override
+            public boolean copy(BlobRef from, BlobRef to, String contentType, Map<String, String> metadata) {
+                Calls.count("blob", "copy");
+                return blobs.copy(from, to, contentType, metadata);
+            }
+
+            @Override
+            public void deleteAll(List<BlobRef> refs) {
+                Calls.count("blob", "deleteAll");
+                blobs.deleteAll(refs);
+            }
+
+            @Override
             public List<BlobInfo> list(String bucket, String prefix, String startAfter, int limit) {
                 Calls.count("blob", "list");
                 return blobs.list(bucket, prefix, startAfter, limit);

@@ -15,11 +15,15 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -29,6 +33,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -116,6 +121,40 @@ public final class S3Blobs implements Blobs {
     @Override
     public void delete(BlobRef ref) {
         call(ref, () -> s3.get().deleteObject(b -> b.bucket(ref.bucket()).key(ref.key())));
+    }
+
+    /** CopyObject with {@code REPLACE}: the new content type and metadata, the bytes copied by S3. */
+    @Override
+    public boolean copy(BlobRef from, BlobRef to, String contentType, Map<String, String> metadata) {
+        return callOrMissing(from, () -> s3.get().copyObject(b -> b.sourceBucket(from.bucket()).sourceKey(from.key())
+                .destinationBucket(to.bucket()).destinationKey(to.key())
+                .metadataDirective(MetadataDirective.REPLACE)
+                .contentType(contentType)
+                .metadata(metadata == null ? Map.of() : metadata))).isPresent();
+    }
+
+    /**
+     * DeleteObjects, quiet, up to 1,000 keys a request per bucket. S3 reports a missing key as deleted; a key it
+     * could not delete (its {@code Errors}) makes the call fail as {@code store_unavailable}, naming the first.
+     */
+    @Override
+    public void deleteAll(List<BlobRef> refs) {
+        Map<String, List<String>> byBucket = new LinkedHashMap<>();
+        refs.forEach(ref -> byBucket.computeIfAbsent(ref.bucket(), b -> new ArrayList<>()).add(ref.key()));
+        byBucket.forEach((bucket, keys) -> {
+            for (int from = 0; from < keys.size(); from += MAX_KEYS_PER_PAGE) {
+                List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + MAX_KEYS_PER_PAGE))
+                        .stream().map(key -> ObjectIdentifier.builder().key(key).build()).toList();
+                DeleteObjectsResponse r = call(bucket, () -> s3.get().deleteObjects(b -> b.bucket(bucket)
+                        .delete(d -> d.objects(batch).quiet(true))));
+                if (r.hasErrors() && !r.errors().isEmpty()) {
+                    S3Error first = r.errors().get(0);
+                    LOG.debug("object storage could not delete {} of {} keys in {}, first {}: {} {}", r.errors().size(),
+                            batch.size(), bucket, first.key(), first.code(), first.message());
+                    throw new DocpipeException(ErrorCode.STORE_UNAVAILABLE, "object storage unavailable");
+                }
+            }
+        });
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.docpipe.pipeline.WorkKeys;
 import dev.docpipe.port.BlobRef;
 import dev.docpipe.port.Blobs;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,32 +37,31 @@ public final class StoreService implements StageWork {
     @Override
     public JobResult perform(Job job) {
         BlobRef published = keys.publishedPdf(job.id());
-        Optional<Blobs.Blob> rendered = blobs.get(keys.renderedPdf(job.id()));
-        if (rendered.isEmpty()) {
+        BlobRef renderedRef = keys.renderedPdf(job.id());
+        Optional<Blobs.BlobInfo> rendered = blobs.head(renderedRef);
+        // The copy is made by the store: the PDF's bytes never pass through this function. A copy that finds the
+        // work copy gone (a duplicate run deleted it since the HEAD) is a repeat: the published PDF is the result.
+        if (rendered.isEmpty() || !blobs.copy(renderedRef, published, "application/pdf", Map.of(
+                "job-id", job.id().value(),
+                "pages", Integer.toString(pages(rendered.get().metadata())),
+                "source-filename", job.filename() == null ? "" : asciiOnly(job.filename())))) {
             Blobs.BlobInfo already = blobs.head(published).orElseThrow(() -> new DocpipeException(ErrorCode.RENDER_FAILED,
                     "the rendered PDF of job " + job.id() + " is missing"));
             deleteIntermediates(job);
             return new JobResult(published.toString(), pages(already.metadata()), already.size());
         }
-        Blobs.Blob pdf = rendered.get();
-        int pages = pages(pdf.info().metadata());
-        blobs.put(published, pdf.bytes(), "application/pdf", Map.of(
-                "job-id", job.id().value(),
-                "pages", Integer.toString(pages),
-                "source-filename", job.filename() == null ? "" : asciiOnly(job.filename())));
         deleteIntermediates(job);
-        return new JobResult(published.toString(), pages, pdf.bytes().length);
+        return new JobResult(published.toString(), pages(rendered.get().metadata()), rendered.get().size());
     }
 
     /**
-     * The intermediates are done with. The rendered PDF goes first: once it is gone, a repeat of this stage (the
-     * process died part-way through the deletes) does not publish again but finds the published PDF, and still
-     * deletes what the cut-short run left.
+     * The intermediates are done with, all in one request where the store allows it. The rendered PDF is named first
+     * (a store that deletes one by one deletes it first): once it is gone, a repeat of this stage (the process died
+     * part-way through) does not publish again but finds the published PDF, and still deletes what is left. A store
+     * that deletes in another order leaves a repeat that finds the rendered PDF and copies it again: the same object.
      */
     private void deleteIntermediates(Job job) {
-        blobs.delete(keys.renderedPdf(job.id()));
-        blobs.delete(keys.xhtml(job.id()));
-        blobs.delete(keys.metadata(job.id()));
+        blobs.deleteAll(List.of(keys.renderedPdf(job.id()), keys.xhtml(job.id()), keys.metadata(job.id())));
     }
 
     private static int pages(Map<String, String> metadata) {

@@ -294,6 +294,19 @@ abstract class EraseContract {
             @Override
             public void put(BlobRef ref, byte[] bytes, String contentType, Map<String, String> metadata) {
                 super.put(ref, bytes, contentType, metadata);
+                written(ref);
+            }
+
+            @Override
+            public boolean copy(BlobRef from, BlobRef to, String contentType, Map<String, String> metadata) {
+                boolean copied = super.copy(from, to, contentType, metadata);
+                if (copied) {
+                    written(to);
+                }
+                return copied;
+            }
+
+            private void written(BlobRef ref) {
                 writtenAfterErase.forEach((id, keys) -> {
                     if (ref.key().contains(id)) {
                         keys.add(ref.key());
