@@ -21,9 +21,9 @@ public interface Blobs {
     void delete(BlobRef ref);
 
     /**
-     * Copies the object at {@code from} to {@code to} inside the store, its content type and user metadata replaced
-     * by those given; no bytes pass through the caller. False, and nothing written, if there is no object at
-     * {@code from}. This default reads and writes the object; a store that copies on its side overrides it.
+     * Copies the object at {@code from} to {@code to}, its content type and user metadata replaced by those given.
+     * False, and nothing written, if there is no object at {@code from}. This default reads the object and writes it
+     * again; a store that copies on its side (S3's CopyObject) overrides it, and then no byte passes through the caller.
      */
     default boolean copy(BlobRef from, BlobRef to, String contentType, Map<String, String> metadata) {
         Optional<Blob> source = get(from);

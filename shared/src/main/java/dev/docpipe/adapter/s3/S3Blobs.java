@@ -135,7 +135,8 @@ public final class S3Blobs implements Blobs {
 
     /**
      * DeleteObjects, quiet, up to 1,000 keys a request per bucket. S3 reports a missing key as deleted; a key it
-     * could not delete (its {@code Errors}) makes the call fail as {@code store_unavailable}, naming the first.
+     * could not delete (its {@code Errors}) makes the call fail as {@code store_unavailable}; the first such key and
+     * S3's reason for it are logged at debug level, as the SDK exceptions of the other calls are.
      */
     @Override
     public void deleteAll(List<BlobRef> refs) {
