@@ -148,7 +148,7 @@ public final class S3Blobs implements Blobs {
                         .stream().map(key -> ObjectIdentifier.builder().key(key).build()).toList();
                 DeleteObjectsResponse r = call(bucket, () -> s3.get().deleteObjects(b -> b.bucket(bucket)
                         .delete(d -> d.objects(batch).quiet(true))));
-                if (r.hasErrors() && !r.errors().isEmpty()) {
+                if (!r.errors().isEmpty()) {
                     S3Error first = r.errors().get(0);
                     LOG.debug("object storage could not delete {} of {} keys in {}, first {}: {} {}", r.errors().size(),
                             batch.size(), bucket, first.key(), first.code(), first.message());

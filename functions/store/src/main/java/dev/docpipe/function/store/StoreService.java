@@ -39,19 +39,23 @@ public final class StoreService implements StageWork {
         BlobRef published = keys.publishedPdf(job.id());
         BlobRef renderedRef = keys.renderedPdf(job.id());
         Optional<Blobs.BlobInfo> rendered = blobs.head(renderedRef);
-        // The copy is made by the store: the PDF's bytes never pass through this function. A copy that finds the
-        // work copy gone (a duplicate run deleted it since the HEAD) is a repeat: the published PDF is the result.
-        if (rendered.isEmpty() || !blobs.copy(renderedRef, published, "application/pdf", Map.of(
-                "job-id", job.id().value(),
-                "pages", Integer.toString(pages(rendered.get().metadata())),
-                "source-filename", job.filename() == null ? "" : asciiOnly(job.filename())))) {
-            Blobs.BlobInfo already = blobs.head(published).orElseThrow(() -> new DocpipeException(ErrorCode.RENDER_FAILED,
-                    "the rendered PDF of job " + job.id() + " is missing"));
-            deleteIntermediates(job);
-            return new JobResult(published.toString(), pages(already.metadata()), already.size());
+        if (rendered.isPresent()) {
+            // The store makes the copy: the PDF's bytes never pass through this function.
+            int pages = pages(rendered.get().metadata());
+            boolean copied = blobs.copy(renderedRef, published, "application/pdf", Map.of(
+                    "job-id", job.id().value(),
+                    "pages", Integer.toString(pages),
+                    "source-filename", job.filename() == null ? "" : asciiOnly(job.filename())));
+            if (copied) {
+                deleteIntermediates(job);
+                return new JobResult(published.toString(), pages, rendered.get().size());
+            }
         }
+        // No work copy (or a duplicate run deleted it since the HEAD): a repeat, whose result is the published PDF.
+        Blobs.BlobInfo already = blobs.head(published).orElseThrow(() -> new DocpipeException(ErrorCode.RENDER_FAILED,
+                "the rendered PDF of job " + job.id() + " is missing"));
         deleteIntermediates(job);
-        return new JobResult(published.toString(), pages(rendered.get().metadata()), rendered.get().size());
+        return new JobResult(published.toString(), pages(already.metadata()), already.size());
     }
 
     /**
