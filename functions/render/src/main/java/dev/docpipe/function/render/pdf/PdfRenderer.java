@@ -113,6 +113,15 @@ public final class PdfRenderer {
         return new PdfRenderer(limits, Fonts.BUILT_IN, false);
     }
 
+    /**
+     * For benchmarks only, never for production: the bundled fonts as in production, but no PDF/UA
+     * tagging (and so no PDF/A, which docpipe writes only for tagged output), to measure what tagging
+     * costs ({@code bench/pipeline tagging}).
+     */
+    public static PdfRenderer untaggedForBenchmarks(RenderLimits limits) {
+        return new PdfRenderer(limits, Fonts.BUNDLED, false);
+    }
+
     /** @param tagged PDF/UA tagging; needs embedded fonts, so it is ignored with {@link Fonts#BUILT_IN} */
     PdfRenderer(RenderLimits limits, Fonts fonts, boolean tagged) {
         this.limits = Objects.requireNonNull(limits, "limits");
